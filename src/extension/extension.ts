@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+
+import { registerAnalyzeFileCommand } from './analyzeFileCommand';
+import { AnalysisStore } from './analysisStore';
+import { registerCodeActions, registerFixCommands } from './codeActions';
+import { registerDiagnostics } from './diagnostics';
+import { registerDocumentAnalysis } from './documentAnalysis';
+import { registerDocumentLinks } from './documentLinks';
+import { registerExplanationDocuments } from './explanationDocument';
+import { registerHover } from './hover';
+import { registerSetLanguageCommand } from './languageCommand';
+import { registerNavigationCommands } from './navigationCommands';
+import { registerOutline } from './outlineSymbols';
+import { readSettings } from './settings';
+import { registerSummaryCodeLens } from './summaryCodeLens';
+
+/** Composition root: builds the shared services and registers every feature. */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Checkpoint Lens', { log: true });
+  const store = new AnalysisStore();
+
+  context.subscriptions.push(
+    log,
+    store,
+    // Diagnostics subscribe to the store before the first analysis runs, so none is missed.
+    registerDiagnostics(store, readSettings),
+    registerDocumentAnalysis(store, readSettings, log),
+    registerExplanationDocuments(store),
+    registerHover(store),
+    registerCodeActions(store),
+    registerFixCommands(),
+    registerDocumentLinks(store),
+    registerOutline(store, readSettings),
+    registerSummaryCodeLens(store, readSettings),
+    registerNavigationCommands(store, log),
+    registerSetLanguageCommand(),
+    registerAnalyzeFileCommand(store, log),
+  );
+  log.info(`Checkpoint Lens ${String(context.extension.packageJSON.version)} activated`);
+}
+
+export function deactivate(): void {}
