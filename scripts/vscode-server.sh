@@ -81,7 +81,9 @@ cmd_install() {
   # modules for the wrong ABI, so point node-gyp at Node 24 and put that Node first on PATH.
   PATH="$home/bin:$PATH" npm_config_nodedir="$home" \
     install_pinned "$pins_dir" "$code_server_dir" "code-server"
-  "$home/bin/node" "$code_server_dir/node_modules/code-server/out/node/entry.js" --version | head -1 >&2
+  # code-server writes a default config.yaml into XDG_CONFIG_HOME on every start, even for --version.
+  XDG_CONFIG_HOME="$cache_dir/xdg-config" \
+    "$home/bin/node" "$code_server_dir/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | head -1 >&2
 }
 
 cmd_paths() {

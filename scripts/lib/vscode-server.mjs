@@ -1,0 +1,246 @@
+// Start, wait for and stop code-server, and launch Chromium against it, for the in-host runner,
+// the browser runner and `npm start`. code-server itself is installed by scripts/vscode-server.sh.
+//
+// Every server runs in its own session (spawn `detached`, which calls setsid(2)), bound to
+// 127.0.0.1 only, with the marketplace, telemetry and update checks turned off, and with its
+// user data, extensions, config and XDG folders inside a run folder under .e2e/.
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const execFileAsync = promisify(execFile);
+
+/** Workbench settings for every run: no telemetry, updates, experiments, trust prompts or tips. */
+const workbenchSettings = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.enableExperiments': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'npm.fetchOnlinePackageInfo': false,
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+};
+
+/** Process groups started by this module that are still running, by leader pid. */
+const runningGroups = new Set();
+
+process.once('exit', () => {
+  for (const pid of runningGroups) {
+    killGroup(pid, 'SIGKILL');
+  }
+});
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch (error) {
+    if (error.code === 'ESRCH') {
+      return false;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Return the Node 24 binary and code-server entry installed by scripts/vscode-server.sh, or
+ * `{ missing }` with the reason when code-server is not installed.
+ */
+export async function findCodeServer() {
+  try {
+    const { stdout } = await execFileAsync(path.join(repoRoot, 'scripts/vscode-server.sh'), ['paths']);
+    const values = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
+    return { node: values.NODE24, entry: values.CODE_SERVER };
+  } catch (error) {
+    const reason = String(error.stderr || error.message).trim();
+    return { missing: reason || 'scripts/vscode-server.sh paths failed' };
+  }
+}
+
+/** Return a TCP port that was free on 127.0.0.1 a moment ago. */
+export async function findFreePort() {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/**
+ * Create an empty run folder `.e2e/<name>` (or reuse it when `keep` is set) with the user data,
+ * extensions, config and XDG folders that code-server and Chromium would otherwise put in $HOME.
+ */
+export async function prepareRunDir(name, { keep = false } = {}) {
+  const root = path.join(repoRoot, '.e2e', name);
+  if (!keep) {
+    await rm(root, { recursive: true, force: true });
+  }
+  const dirs = {
+    root,
+    userData: path.join(root, 'user-data'),
+    extensions: path.join(root, 'extensions'),
+    xdgConfig: path.join(root, 'xdg/config'),
+    xdgData: path.join(root, 'xdg/data'),
+    xdgCache: path.join(root, 'xdg/cache'),
+    chromiumProfile: path.join(root, 'chromium-profile'),
+    config: path.join(root, 'code-server.yaml'),
+    serverLog: path.join(root, 'code-server.log'),
+  };
+  for (const dir of [dirs.userData, dirs.extensions, dirs.xdgConfig, dirs.xdgData, dirs.xdgCache]) {
+    await mkdir(dir, { recursive: true });
+  }
+  await mkdir(path.join(dirs.userData, 'User'), { recursive: true });
+  await writeFile(path.join(dirs.userData, 'User/settings.json'), JSON.stringify(workbenchSettings, null, 2) + '\n');
+  await writeFile(dirs.config, 'auth: none\ncert: false\n');
+  return dirs;
+}
+
+function serverEnvironment(runDir) {
+  return {
+    ...process.env,
+    // An empty gallery stops the server and the page from calling open-vsx.org.
+    EXTENSIONS_GALLERY: '{}',
+    XDG_CONFIG_HOME: runDir.xdgConfig,
+    XDG_DATA_HOME: runDir.xdgData,
+    XDG_CACHE_HOME: runDir.xdgCache,
+  };
+}
+
+function commonArguments(runDir) {
+  return [
+    '--config', runDir.config,
+    '--user-data-dir', runDir.userData,
+    '--extensions-dir', runDir.extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+  ];
+}
+
+/** Install a .vsix into the run folder's extensions folder with code-server's own CLI. */
+export async function installExtension(codeServer, runDir, vsixPath) {
+  const { stdout } = await execFileAsync(
+    codeServer.node,
+    [codeServer.entry, ...commonArguments(runDir), '--install-extension', vsixPath, '--force'],
+    { env: serverEnvironment(runDir) },
+  );
+  return stdout.trim();
+}
+
+async function waitForHealthz(url, child, logFile, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) {
+      throw new Error(`code-server exited before it answered ${url}/healthz; see ${logFile}`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+/**
+ * Start code-server on 127.0.0.1:`port` in a new session and wait until /healthz answers.
+ * Returns `{ url, pid, stop }`; `stop()` ends the whole process group.
+ */
+export async function startServer(codeServer, runDir, { port, extraArguments = [], timeoutMs = 60_000 }) {
+  const log = await open(runDir.serverLog, 'a');
+  const child = spawn(
+    codeServer.node,
+    [codeServer.entry, ...commonArguments(runDir), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...extraArguments],
+    { env: serverEnvironment(runDir), detached: true, stdio: ['ignore', log.fd, log.fd] },
+  );
+  await log.close();
+  runningGroups.add(child.pid);
+
+  const url = `http://127.0.0.1:${port}`;
+  const server = { url, pid: child.pid, stop: () => stopServer(child) };
+  try {
+    await waitForHealthz(url, child, runDir.serverLog, timeoutMs);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** Send SIGTERM to the server's process group, then SIGKILL when it is still there after 5 s. */
+async function stopServer(child) {
+  if (!runningGroups.has(child.pid)) {
+    return;
+  }
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit');
+  if (killGroup(child.pid, 'SIGTERM')) {
+    const timer = new Promise((resolve) => setTimeout(resolve, 5_000, 'timeout'));
+    if ((await Promise.race([exited, timer])) === 'timeout') {
+      killGroup(child.pid, 'SIGKILL');
+    }
+    // Children of the leader may outlive it by a moment.
+    for (let attempt = 0; attempt < 50 && killGroup(child.pid, 0); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    killGroup(child.pid, 'SIGKILL');
+  }
+  runningGroups.delete(child.pid);
+}
+
+/**
+ * Launch Debian's Chromium headless with a fresh profile in the run folder and return the
+ * Playwright browser context. Playwright passes --headless itself.
+ */
+export async function launchChromium(runDir, { viewport = { width: 1400, height: 900 } } = {}) {
+  const { chromium } = await import('playwright-core');
+  await rm(runDir.chromiumProfile, { recursive: true, force: true });
+  return chromium.launchPersistentContext(runDir.chromiumProfile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Stop every server started here when the process gets SIGINT or SIGTERM, then exit. */
+export function stopServersOnSignals(servers) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, async () => {
+      console.error(`received ${signal}, stopping code-server`);
+      await Promise.allSettled(servers.map((server) => server.stop()));
+      process.exit(130);
+    });
+  }
+}
