@@ -6,6 +6,7 @@
 // user data, extensions, config and XDG folders inside a run folder under .e2e/.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -105,7 +106,11 @@ export async function prepareRunDir(name, { keep = false } = {}) {
     await mkdir(dir, { recursive: true });
   }
   await mkdir(path.join(dirs.userData, 'User'), { recursive: true });
-  await writeFile(path.join(dirs.userData, 'User/settings.json'), JSON.stringify(workbenchSettings, null, 2) + '\n');
+  const settingsFile = path.join(dirs.userData, 'User/settings.json');
+  if (!existsSync(settingsFile)) {
+    // A kept run folder keeps the settings the user changed in the workbench.
+    await writeFile(settingsFile, JSON.stringify(workbenchSettings, null, 2) + '\n');
+  }
   await writeFile(dirs.config, 'auth: none\ncert: false\n');
   return dirs;
 }
@@ -168,7 +173,8 @@ async function waitForHealthz(url, child, logFile, timeoutMs) {
 
 /**
  * Start code-server on 127.0.0.1:`port` in a new session and wait until /healthz answers.
- * Returns `{ url, pid, stop }`; `stop()` ends the whole process group.
+ * Returns `{ url, pid, exited, stop }`: `exited` resolves with `{ code, signal }` when the
+ * server process ends, and `stop()` ends the whole process group.
  */
 export async function startServer(codeServer, runDir, { port, extraArguments = [], timeoutMs = 60_000 }) {
   const log = await open(runDir.serverLog, 'a');
@@ -181,7 +187,8 @@ export async function startServer(codeServer, runDir, { port, extraArguments = [
   runningGroups.add(child.pid);
 
   const url = `http://127.0.0.1:${port}`;
-  const server = { url, pid: child.pid, stop: () => stopServer(child) };
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const server = { url, pid: child.pid, exited, stop: () => stopServer(child) };
   try {
     await waitForHealthz(url, child, runDir.serverLog, timeoutMs);
   } catch (error) {

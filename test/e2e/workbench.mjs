@@ -127,14 +127,16 @@ export class Workbench {
     return (await item.innerText()).trim();
   }
 
-  /** Move the cursor to `line` (1-based) and `column` with Go to Line (Ctrl+G); the line scrolls into view. */
+  /**
+   * Move the cursor of the active editor to `line` (1-based) and `column` with Go to Line
+   * (Ctrl+G, the `:` quick access); the line scrolls into view.
+   */
   async goToLine(line, column = 1) {
     await this.closeQuickInput();
-    await this.page.locator('.editor-instance .view-lines').first().click();
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator(`${quickInput} input`).first();
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`${line}:${column}`);
+    await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator(quickInput).waitFor({ state: 'hidden', timeout: 10_000 });
   }
@@ -152,7 +154,7 @@ export class Workbench {
     await findInput.fill(text);
     const matches = this.page.locator('.find-widget .matchesCount');
     await matches.filter({ hasNotText: /No results/ }).waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
+    // Typing selects the first match after the cursor; Enter would move on to the second.
     await this.page.keyboard.press('Escape');
     const position = await this.page.locator('.statusbar-item#status\\.editor\\.selection').innerText();
     const match = /Ln (\d+)/.exec(position);
