@@ -5,13 +5,13 @@ import type { Analysis } from '../model/types';
 
 export const CRIU_LOG_LANGUAGE = 'criu-log';
 
-/** Where an analysis came from: an open editor document, or a file streamed from disk. */
+/** Origin of an analysis: an open editor document, or a file streamed from disk. */
 export type AnalysisSource = 'document' | 'file';
 
 export interface StoredAnalysis {
   analysis: Analysis;
   source: AnalysisSource;
-  /** Document version that was analysed; unset for files streamed from disk. */
+  /** Document version that was analyzed; unset for files streamed from disk. */
   version?: number;
 }
 
@@ -44,8 +44,8 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   /**
-   * Returns the stored analysis of a CRIU log document, analysing it now when none exists yet.
-   * A stored analysis may be of an older version while a re-analysis waits for its debounce; the
+   * Returns the stored analysis of a CRIU log document, analyzing it now when none exists yet.
+   * While a re-analysis waits for its debounce, the stored analysis is of an older version. The
    * providers accept that, because a growing log only adds lines at the end.
    */
   forDocument(document: vscode.TextDocument): Analysis | undefined {

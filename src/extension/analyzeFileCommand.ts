@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 
-import { analyzeLogFile, LogFileError, type LogFileAnalysis, type LogFileStats } from '../node/readLogFile';
+import { analyzeLogFile, type LogFileAnalysis } from '../node/analyzeLogFile';
+import { LogFileError, type LogFileStats } from '../node/readLogFile';
 import type { AnalysisStore } from './analysisStore';
 import { COMMANDS } from './commandIds';
 import { showExplanation } from './explanationDocument';
@@ -13,8 +14,8 @@ const GO_TO_LINE = 'Go to Line';
 /**
  * Registers "Analyze CRIU Log File…", which streams a log from disk instead of asking VS Code for
  * the document, so it also works on logs over VS Code's 50 MB limit for extensions. Passing a
- * file URI skips the open dialog; the command then resolves to the analysis, or undefined when
- * the file could not be analysed or the user cancelled.
+ * file URI skips the open dialog. The command resolves to the analysis, or to undefined when the
+ * file could not be analyzed or the user cancelled.
  */
 export function registerAnalyzeFileCommand(store: AnalysisStore, log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.analyzeLogFile, async (uriArgument?: unknown): Promise<LogFileAnalysis | undefined> => {
@@ -22,7 +23,7 @@ export function registerAnalyzeFileCommand(store: AnalysisStore, log: vscode.Log
     if (!uri) return undefined;
 
     if (uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage(`Cannot analyse ${uri.toString(true)}: only files on disk can be streamed. Open it in an editor instead.`);
+      void vscode.window.showErrorMessage(`Cannot analyze ${uri.toString(true)}: only files on disk can be streamed. Open it in an editor instead.`);
       return undefined;
     }
 
@@ -30,7 +31,7 @@ export function registerAnalyzeFileCommand(store: AnalysisStore, log: vscode.Log
     if (!result) return undefined;
 
     store.set(uri, { analysis: result.analysis, source: 'file' });
-    log.info(`Analysed ${uri.fsPath}: ${result.stats.lineCount} lines, ${result.stats.totalBytes} bytes, outcome ${result.analysis.outcome}`);
+    log.info(`Analyzed ${uri.fsPath}: ${result.stats.lineCount} lines, ${result.stats.totalBytes} bytes, outcome ${result.analysis.outcome}`);
     void showSummary(uri, result, log);
     return result;
   });
@@ -51,7 +52,7 @@ async function pickLogFile(): Promise<vscode.Uri | undefined> {
 async function analyzeWithProgress(uri: vscode.Uri, log: vscode.LogOutputChannel): Promise<LogFileAnalysis | undefined> {
   const name = uri.path.split('/').pop() ?? uri.fsPath;
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Analysing ${name}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Analyzing ${name}`, cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
@@ -90,7 +91,7 @@ function reportFailure(uri: vscode.Uri, error: unknown, log: vscode.LogOutputCha
   }
   log.error(`Analysis of ${uri.fsPath} failed`, error);
   const detail = error instanceof Error ? error.message : String(error);
-  void vscode.window.showErrorMessage(`Analysing ${uri.fsPath} failed: ${detail}. See the "Checkpoint Lens" output for details.`);
+  void vscode.window.showErrorMessage(`Analyzing ${uri.fsPath} failed: ${detail}. See the "Checkpoint Lens" output for details.`);
 }
 
 async function showSummary(uri: vscode.Uri, { analysis, stats }: LogFileAnalysis, log: vscode.LogOutputChannel): Promise<void> {

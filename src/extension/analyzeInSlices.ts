@@ -6,7 +6,7 @@ import type { Analysis } from '../model/types';
 const LINES_PER_SLICE = 20_000;
 
 /**
- * Analyses `text` like `analyzeText`, splitting lines at LF or CR LF, and awaits a macrotask after
+ * Analyzes `text` like `analyzeText`, splitting lines at LF or CR LF, and awaits a macrotask after
  * every `linesPerSlice` lines. Returns undefined when `isCancelled` turns true between slices.
  */
 export async function analyzeInSlices(

@@ -1,4 +1,4 @@
-// Which findings become diagnostics, and with which severity.
+// Selection of the findings that become diagnostics, and their severity.
 // No `vscode` import, so the unit tests run it in plain Node.
 import type { Analysis, Finding } from '../model/types';
 

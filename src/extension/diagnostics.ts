@@ -22,7 +22,7 @@ export function recordRange(record: LogRecord): vscode.Range {
   return new vscode.Range(line, start, line, Math.max(start, record.lineLength));
 }
 
-/** Builds the diagnostics of one analysed log. */
+/** Builds the diagnostics of one analyzed log. */
 export function buildDiagnostics(uri: vscode.Uri, analysis: Analysis, settings: Settings): vscode.Diagnostic[] {
   return diagnosticFindings(analysis, settings).map(({ finding, level }) => {
     const diagnostic = new vscode.Diagnostic(recordRange(finding.record), diagnosticMessage(finding), SEVERITIES[level]);

@@ -5,21 +5,21 @@ import { AnalysisStore, CRIU_LOG_LANGUAGE } from './analysisStore';
 import type { Settings } from './settings';
 
 /**
- * A log that keeps growing (CRIU still writing it) re-analyses at least this many debounce
- * intervals after its first unanalysed change, so bursts of appends never postpone it forever.
+ * A log that keeps growing (CRIU still writing it) re-analyzes at least this many debounce
+ * intervals after its first unanalyzed change, so bursts of appends never postpone it forever.
  */
 const MAX_WAIT_IN_DEBOUNCE_INTERVALS = 4;
 
 interface DocumentState {
   timer?: ReturnType<typeof setTimeout>;
-  /** Time of the first change not yet analysed, for the maximum wait. */
+  /** Time of the first change not yet analyzed, for the maximum wait. */
   firstChangeAt?: number;
   running: boolean;
   closed: boolean;
 }
 
 /**
- * Analyses CRIU log documents when they open and again after edits, debounced. The previous
+ * Analyzes CRIU log documents when they open and again after edits, debounced. The previous
  * analysis stays in the store until the new one is ready, so diagnostics do not flicker while a
  * log grows. Closing a document or changing its language removes its analysis.
  */
@@ -38,7 +38,7 @@ export function registerDocumentAnalysis(
       states.set(key, state);
     }
     state.firstChangeAt ??= Date.now();
-    // A run in progress reschedules itself when it sees a newer version, see `run`.
+    // A run in progress reschedules itself when the document changed meanwhile, see `run`.
     if (state.running) return;
 
     clearTimeout(state.timer);
@@ -59,9 +59,9 @@ export function registerDocumentAnalysis(
       const analysis = await analyzeInSlices(document.getText(), () => state.closed);
       if (!analysis || state.closed) return;
       store.set(document.uri, { analysis, source: 'document', version });
-      log.debug(`Analysed ${document.uri.toString(true)} v${version}: ${analysis.lineCount} lines, ${analysis.findings.length} findings, ${Date.now() - started} ms`);
+      log.debug(`Analyzed ${document.uri.toString(true)} v${version}: ${analysis.lineCount} lines, ${analysis.findings.length} findings, ${Date.now() - started} ms`);
     } catch (error) {
-      log.error(`Analysing ${document.uri.toString(true)} failed`, error);
+      log.error(`Analyzing ${document.uri.toString(true)} failed`, error);
     } finally {
       state.running = false;
     }

@@ -38,8 +38,8 @@ function parseExplanationUri(uri: vscode.Uri): ExplanationQuery | undefined {
 }
 
 /**
- * Registers the content provider of explanation documents. A document is rendered from the
- * stored analysis each time VS Code asks, and refreshed when that log's analysis changes.
+ * Registers the content provider of explanation documents. Each request renders the document
+ * from the stored analysis, and a new analysis of that log refreshes the open documents.
  */
 export function registerExplanationDocuments(store: AnalysisStore): vscode.Disposable {
   const changeEmitter = new vscode.EventEmitter<vscode.Uri>();

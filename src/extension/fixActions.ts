@@ -36,7 +36,7 @@ export function fixActions(finding: Finding, logPath: string | undefined): FixAc
   for (const fix of commandFixes) {
     const command = podmanCommandText(fix.command!, logPath);
     const what = /^\s*(sudo\s+)?podman\s/.test(command) ? 'Copy fixed podman command' : 'Copy command';
-    // With several commands, the flag or the command itself tells the actions apart.
+    // With several commands, the title adds the flag or the command to distinguish them.
     const title = commandFixes.length > 1 ? `${what}: ${fix.podmanFlag ?? shorten(command)}` : what;
     actions.push({ kind: 'copy-command', title, command });
   }

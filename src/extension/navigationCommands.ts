@@ -18,8 +18,8 @@ export async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
 
 /**
  * Registers "Show Explanation" and "Go to Root Cause". Both take an optional log URI and
- * 1-based line; without them they use the active editor, its cursor line for the explanation
- * and else the root cause.
+ * 1-based line. Without them they use the active editor: the explanation of the finding at the
+ * cursor, else of the root cause.
  */
 export function registerNavigationCommands(store: AnalysisStore, log: vscode.LogOutputChannel): vscode.Disposable {
   const resolveTarget = (uriArgument: unknown, lineArgument: unknown): { uri: vscode.Uri; line?: number } | undefined => {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 /** The `checkpointLens.*` settings, read fresh on each use so changes apply without a reload. */
 export interface Settings {
   showBenign: boolean;
-  /** Milliseconds to wait after the last edit before re-analysing an open log. */
+  /** Milliseconds to wait after the last edit before re-analyzing an open log. */
   debounceMs: number;
   summaryCodeLens: boolean;
 }

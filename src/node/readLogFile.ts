@@ -2,13 +2,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
-import { LogAnalyzer } from '../model/analyze';
-import type { Analysis } from '../model/types';
-
-/** Why a log file could not be read. Each value maps to one user-facing message in `LogFileError`. */
+/** Reason a log file cannot be read. Each value has one user-facing message in `LogFileError`. */
 export type LogFileErrorReason = 'not-found' | 'is-directory' | 'not-a-file' | 'unreadable' | 'empty' | 'binary' | 'read-failed';
 
-/** A log file that cannot be analysed. The message names the path and says what to do. */
+/** Error for a log file that cannot be analyzed. The message names the path and the next step. */
 export class LogFileError extends Error {
   override readonly name = 'LogFileError';
 
@@ -28,7 +25,7 @@ export interface ReadLogFileOptions {
   /** Called after each chunk with the bytes read so far and the file size in bytes. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /**
-   * Maximum line length in bytes that reaches `onLine`; longer lines are cut to this length.
+   * Maximum line length in bytes passed to `onLine`. Longer lines are cut to this length.
    * Default 65,536. CRIU's own lines are far shorter, so a longer line is usually pasted or foreign text.
    */
   maxLineBytes?: number;
@@ -38,7 +35,7 @@ export interface LogFileStats {
   path: string;
   totalBytes: number;
   lineCount: number;
-  /** Lines that ended in CR LF; the CR is removed before `onLine` sees the line. */
+  /** Lines that ended in CR LF. The CR is removed before the line is passed to `onLine`. */
   crlfLines: number;
   /** 1-based numbers of the first lines cut to `maxLineBytes` (at most 10 are kept). */
   truncatedLines: number[];
@@ -97,20 +94,8 @@ export async function readLogFile(
   };
 }
 
-export interface LogFileAnalysis {
-  analysis: Analysis;
-  stats: LogFileStats;
-}
-
-/** Streams a CRIU log file through `LogAnalyzer`. Errors are those of `readLogFile`. */
-export async function analyzeLogFile(path: string, options: ReadLogFileOptions = {}): Promise<LogFileAnalysis> {
-  const analyzer = new LogAnalyzer();
-  const stats = await readLogFile(path, (line) => analyzer.pushLine(line), options);
-  return { analysis: analyzer.finish(), stats };
-}
-
-/** Returns the file size, or rejects with the reason the path cannot be read as a log. */
-async function checkLogFile(path: string): Promise<number> {
+/** Returns the size of the file at `path`, or rejects with a `LogFileError` saying why it cannot be read as a log. */
+export async function checkLogFile(path: string): Promise<number> {
   let info;
   try {
     info = await stat(path);
@@ -126,10 +111,10 @@ async function checkLogFile(path: string): Promise<number> {
     throw new LogFileError('is-directory', path, `${path} is a directory, not a log file. Pick the dump.log or restore.log inside it.`);
   }
   if (!info.isFile()) {
-    throw new LogFileError('not-a-file', path, `${path} is not a regular file (a device, socket or pipe). Copy the log into a file and analyse that.`);
+    throw new LogFileError('not-a-file', path, `${path} is not a regular file (a device, socket or pipe). Copy the log into a file and analyze that.`);
   }
   if (info.size === 0) {
-    throw new LogFileError('empty', path, `Log file is empty: ${path}. CRIU writes its log while it runs; check that the checkpoint or restore was started with this log path.`);
+    throw new LogFileError('empty', path, `Log file is empty: ${path}. CRIU writes its log while it runs. Check that the checkpoint or restore was started with this log path.`);
   }
   return info.size;
 }
@@ -212,7 +197,7 @@ class LineSplitter {
     if (part.length > room) this.truncating = true;
     const kept = part.length > room ? part.subarray(0, room) : part;
     if (kept.length === 0) return;
-    // Copy, because the stream may reuse the chunk's memory after this call returns.
+    // Copy, so that a short pending piece does not keep the whole 256 KiB chunk in memory.
     this.pending.push(Buffer.from(kept));
     this.pendingBytes += kept.length;
   }
