@@ -55,7 +55,7 @@ const makeCliExecutable = {
 /**
  * Build the source of the in-host suite entry. It imports `runSuite` from test/inhost/index.ts
  * and passes it a loader that `require`s every test/inhost/*.test.ts. esbuild turns each such
- * `require` of an ES module into a lazy initialiser, so the test files run only after index.ts
+ * `require` of an ES module into a lazy initializer, so the test files run only after index.ts
  * has installed mocha's `describe`/`it` globals.
  */
 async function inhostEntrySource() {
