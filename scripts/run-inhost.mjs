@@ -4,10 +4,10 @@
 //   node scripts/run-inhost.mjs [--grep REGEX] [--timeout SECONDS] [--no-build] [--verbose]
 //
 // --grep runs only the tests whose full title matches REGEX; --no-build uses dist/ as it is.
-// Builds the bundles, makes the sample workspace, starts code-server with the smoke-test driver
-// (without it the workbench ignores the `payload` URL parameter that names the extension under
-// development and the suite), opens the workbench in headless Chromium and waits for the
-// suite's exit code, which the workbench reports through `window.codeAutomationExit`.
+// Builds the bundles, makes the sample workspace and starts code-server with the smoke-test
+// driver. Without that driver the workbench ignores the `payload` URL parameter, which names the
+// extension under development and the suite. Then opens the workbench in headless Chromium and
+// waits for the suite's exit code, which the workbench reports through `window.codeAutomationExit`.
 // Prints the suite's `in-host: N passed, N failed` line; exits 0 only when the suite passed.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -129,7 +129,7 @@ export class Workbench {
 
   /**
    * Move the cursor of the active editor to `line` (1-based) and `column` with Go to Line
-   * (Ctrl+G, the `:` quick access); the line scrolls into view.
+   * (Ctrl+G, the `:` quick access), which also scrolls the line into view.
    */
   async goToLine(line, column = 1) {
     await this.closeQuickInput();

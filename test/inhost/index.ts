@@ -30,8 +30,8 @@ export function runSuite(loadTestFiles: (loadTestFile: LoadTestFile) => void): P
     mocha.grep(new RegExp(grep));
   }
 
-  // Mocha normally installs describe/it while it requires each file; the files are bundled
-  // here, so install the globals once and evaluate each module under its own name.
+  // Mocha normally installs describe/it while it requires each file. The files are bundled
+  // here instead, so emit mocha's file events around each module's evaluation ourselves.
   loadTestFiles((name, load) => {
     mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, name, mocha);
     const exports = load();
