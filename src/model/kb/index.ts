@@ -1,0 +1,105 @@
+import { criuSourceUrl } from '../criuSource';
+import type { Explanation, Fix, KbEntry, LogFacts, LogRecord } from '../types';
+import { FILE_ENTRIES } from './files';
+import { FOLLOW_ON_ENTRIES } from './followOn';
+import { criuVersionNote, describeErrno, READ_FULL_LOG } from './helpers';
+import { KERNEL_ENTRIES } from './kernel';
+import { MOUNT_ENTRIES } from './mounts';
+import { NAMESPACE_ENTRIES } from './namespaces';
+import { PROCESS_ENTRIES } from './process';
+import { RUNTIME_ENTRIES } from './runtime';
+import { SOCKET_ENTRIES } from './sockets';
+import { subsystemOf } from './subsystems';
+
+export { subsystemOf } from './subsystems';
+export type { Subsystem } from './subsystems';
+
+/**
+ * All entries in matching order. Within each area file the specific entries come before the
+ * generic ones (io_uring before other anonymous files, SO_PASSCRED before other socket options),
+ * and the follow-on entries come last so that a message that names its own cause wins.
+ */
+export const KNOWLEDGE_BASE: readonly KbEntry[] = [
+  ...RUNTIME_ENTRIES,
+  ...MOUNT_ENTRIES,
+  ...FILE_ENTRIES,
+  ...SOCKET_ENTRIES,
+  ...NAMESPACE_ENTRIES,
+  ...PROCESS_ENTRIES,
+  ...KERNEL_ENTRIES,
+  ...FOLLOW_ON_ENTRIES,
+];
+
+/** Find the first entry whose levels include the record's level and one of whose patterns matches its message. */
+export function matchEntry(record: LogRecord): { entry: KbEntry; match: RegExpMatchArray } | undefined {
+  for (const entry of KNOWLEDGE_BASE) {
+    const levels = entry.levels ?? ['error'];
+    if (!levels.includes(record.level)) continue;
+    for (const pattern of entry.patterns) {
+      const match = record.message.match(pattern);
+      if (match) return { entry, match };
+    }
+  }
+  return undefined;
+}
+
+/** Split `Can't do X: Operation not permitted` into the text and a trailing errno text, when present. */
+function trailingErrno(message: string): string | undefined {
+  const match = message.match(/:\s*([A-Z][a-z]+(?: [a-zA-Z/]+)+)\s*$/);
+  return match ? match[1] : undefined;
+}
+
+/** Build the explanation for an error that no entry matches, from its source file and errno. */
+export function unknownExplanation(record: LogRecord, facts: LogFacts): Explanation {
+  const subsystem = record.location ? subsystemOf(record.location.file) : undefined;
+  const errno = trailingErrno(record.message);
+  const where = record.location ? `${record.location.file}:${record.location.line}` : 'an unknown location';
+  const parts = [
+    `The knowledge base has no entry for this message. CRIU printed it from ${where}${subsystem ? `, part of ${subsystem.name}, which ${subsystem.description}` : ''}.`,
+  ];
+  if (errno) parts.push(`The system call behind it failed with ${describeErrno(errno)}.`);
+  parts.push(criuVersionNote(facts));
+
+  const causes: string[] = [];
+  if (subsystem) causes.push(`Something in the area of ${subsystem.name} (closest failure category: ${subsystem.category}).`);
+  if (errno === 'Operation not permitted' || errno === 'Permission denied') causes.push('Missing privileges or an LSM/seccomp denial: run as root and check the audit log.');
+  if (errno === 'No such file or directory') causes.push('A path recorded at dump time does not exist now (a changed rootfs or a missing volume).');
+  causes.push('A CRIU or kernel version combination with a known incompatibility; compare with the newest CRIU release.');
+
+  const fixes: Fix[] = [];
+  if (record.location) {
+    fixes.push({ description: `Read the code around the message in CRIU's source: ${criuSourceUrl(facts.criuVersion, record.location)}` });
+  }
+  fixes.push({ description: 'Run `criu check --all` on the host to list missing kernel features.', command: 'criu check --all' });
+  fixes.push(READ_FULL_LOG);
+  return { explanation: parts.join(' '), causes, fixes };
+}
+
+/** Build the explanation for a failure banner with no error before it: what to collect next. */
+export function unexplainedExplanation(facts: LogFacts): Explanation {
+  const what = facts.logKind === 'restore' ? 'restore' : facts.logKind === 'pre-dump' ? 'pre-dump' : 'dump';
+  const logName = facts.logKind === 'restore' ? 'restore.log' : 'dump.log';
+  const explanation = [
+    `CRIU reported that the ${what} failed, but the text at hand contains no error before the failure banner.`,
+    facts.runtime ? `It looks like output of ${facts.runtime}, which prints only the last lines of CRIU's log (or none).` : 'Either the log was cut, or CRIU wrote it at a log level that hides the cause.',
+    facts.referencedLog ? `The full log is ${facts.referencedLog}.` : `The full log is ${logName} in the runtime's work directory.`,
+    criuVersionNote(facts),
+    facts.kernel ? `Kernel: ${facts.kernel}.` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' ');
+  return {
+    explanation,
+    causes: [
+      'The pasted text is only the runtime\'s excerpt; the real error is earlier in the full CRIU log.',
+      'A new kernel changed an interface CRIU relies on, and this CRIU version fails without a specific message.',
+      'CRIU was killed (OOM killer, timeout) before it could log the reason.',
+    ],
+    fixes: [
+      { description: `Open the whole ${logName}${facts.referencedLog ? ` (${facts.referencedLog})` : ''}; for podman it is in the container's StaticDir, kept with --keep.`, command: 'podman inspect --format "{{.StaticDir}}" <container>' },
+      { description: 'Repeat with full CRIU logging: add `log-level 4` (or `-v4` for plain criu) to the CRIU configuration file the runtime reads (/etc/criu/runc.conf for runc, /etc/criu/default.conf for crun).', criuOption: 'log-level', configSnippet: 'log-level 4\n' },
+      { description: 'Record versions and the kernel check: criu --version, uname -r, criu check --all, and the runtime version (crun --version / runc --version).', command: 'criu check --all' },
+      { description: 'Look at the kernel log around the time of the failure for oopses, OOM kills or LSM denials.', command: 'dmesg --ctime | tail -n 100' },
+    ],
+  };
+}

@@ -1,0 +1,413 @@
+import type { KbEntry } from '../types';
+import { criuOlderThan, describeErrno, explained, podmanFix, READ_FULL_LOG, upgradeCriu } from './helpers';
+
+export const PROCESS_ENTRIES: readonly KbEntry[] = [
+  {
+    code: 'process-tree.criu-inside-dumped-tree',
+    category: 'process-tree',
+    title: 'CRIU runs inside the tree it is asked to dump',
+    role: 'cause',
+    patterns: [/The criu itself is within dumped tree/],
+    explain: () =>
+      explained(
+        'The CRIU process is a descendant of the task given with -t, so dumping that tree would mean freezing CRIU itself.',
+        ['criu was started from a shell inside the container or from the process being dumped (an application that checkpoints itself must use a separate helper or CRIU\'s RPC service).', 'The -t PID is an ancestor of CRIU, such as the login shell or systemd.'],
+        [{ description: 'Run CRIU from outside the tree: from the host, from a sibling process, or through the container engine; pass the PID of the workload, not of an ancestor of CRIU.' }],
+      ),
+  },
+  {
+    code: 'process-tree.session-leader-outside-pidns',
+    category: 'process-tree',
+    title: 'The task\'s session leader is outside its PID namespace',
+    role: 'cause',
+    patterns: [/A session leader of (?:zombie process )?(\d+)\((\d+)\) is outside of its pid namespace/],
+    explain: ({ match }) =>
+      explained(
+        `Task ${match[1]} (PID ${match[2]} inside its namespace) belongs to a session whose leader is outside the PID namespace, for example the shell or \`unshare\` that started it. CRIU can restore a session only if its leader is part of the dump, or if it is told to attach the tree to the current session (--shell-job).`,
+        ['The workload was started with `unshare --pid --fork` from a terminal, without `setsid` inside the namespace.', 'A container runtime was bypassed and the process inherited the session of the shell that launched it.'],
+        [
+          { description: 'Start the workload as a session leader inside its PID namespace (`unshare --pid --fork --mount-proc setsid <cmd>`), or run it with a container engine.' },
+          { description: 'For plain criu, dump and restore with --shell-job from the same terminal.', criuOption: 'shell-job' },
+        ],
+      ),
+  },
+  {
+    code: 'process-tree.root-not-session-leader',
+    category: 'process-tree',
+    title: 'The root task is not a session leader',
+    role: 'cause',
+    patterns: [/The root process (\d+) is not a session leader/],
+    explain: ({ match }) =>
+      explained(`Root task ${match[1]} belongs to a session started outside the dump. CRIU restores foreign sessions only with --shell-job, which attaches the tree to the restoring terminal's session.`, ['The process was started from an interactive shell and dumped without --shell-job.'], [{ description: 'Dump and restore with --shell-job, or start the process with setsid so it leads its own session.', criuOption: 'shell-job' }]),
+  },
+  {
+    code: 'process-tree.stopped-or-zombie-task',
+    category: 'process-tree',
+    title: 'A task is in a state CRIU cannot dump',
+    role: 'cause',
+    patterns: [/Stopped tasks are not supported/, /Zombies with threads are not supported/, /Zombie with children\?!/, /Individually stopped threads not supported/, /Zombie thread not supported/],
+    explain: ({ match }) =>
+      explained(
+        `CRIU found a task it cannot handle: ${match[0].replace(/\.$/, '')}. Tasks stopped by SIGSTOP in certain ways, zombies that still have threads or children, and threads stopped one by one have no representation in the images.`,
+        ['A process was stopped by a debugger or job control (Ctrl-Z).', 'A parent does not reap its children and a zombie keeps threads.'],
+        [{ description: 'Continue stopped tasks (kill -CONT), let the parent reap zombies, then retry.' }],
+      ),
+  },
+  {
+    code: 'process-tree.pidfd-outside-tree',
+    category: 'process-tree',
+    title: 'A pidfd refers to a process outside the container',
+    role: 'cause',
+    patterns: [/pidfd pid (\d+) is not a part of process tree/, /PIDFD_THREAD flag is currently not supported/],
+    explain: ({ match }) =>
+      explained(
+        match[1]
+          ? `A pidfd of the task refers to PID ${match[1]}, which is not being dumped. CRIU (4.1 and later) restores pidfds only for processes it restores as well.`
+          : 'A pidfd was opened with PIDFD_THREAD (it refers to one thread); CRIU does not support those yet.',
+        ['A supervisor inside the container holds a pidfd of a process outside it.', 'systemd or a runtime passed a pidfd into the container.'],
+        [{ description: 'Close pidfds of outside processes before checkpointing.' }],
+      ),
+  },
+  {
+    code: 'process-tree.pid-reused',
+    category: 'process-tree',
+    title: 'A task exited or its PID was reused during the dump',
+    role: 'cause',
+    patterns: [/Task pid reused while suspending \((\d+): (\d+) -> (\d+)\)/, /Pid reuse(?:.*) detected for pid (\d+)/],
+    explain: () =>
+      explained('While CRIU was freezing or pre-dumping the tree, a task exited and its PID was reused by another process, so CRIU would attach to the wrong process.', ['The container starts and exits many short-lived processes.'], [{ description: 'Retry the checkpoint when the workload is quieter; with pre-dumps, keep the time between pre-dump and dump short.' }]),
+  },
+  {
+    code: 'pid-collision.pid-in-use',
+    category: 'pid-collision',
+    title: 'A PID needed for restore is already in use',
+    role: 'cause',
+    patterns: [/Can't fork for (\d+)(?::\s*(.*))?/],
+    explain: ({ match }) =>
+      explained(
+        `Restore creates every task with its original PID (clone3 with set_tid); creating PID ${match[1]} failed with ${describeErrno(match[2])}. EEXIST means some process in the target PID namespace already has that PID.`,
+        [
+          'The original process (or a defunct one that nobody reaped) still exists, because the container was restored with --leave-running or the checkpoint is restored twice.',
+          'A plain criu restore happens in the host PID namespace, where another process took the PID.',
+        ],
+        [
+          { description: `Check with ps -p ${match[1]} and stop the process that holds the PID, then restore again.` },
+          { description: 'Restore into a new PID namespace: containers do this automatically; for plain criu use criu-ns or `unshare -p -m --fork --mount-proc criu restore ...`.' },
+        ],
+      ),
+  },
+  {
+    code: 'pid-collision.pid-mismatch',
+    category: 'pid-collision',
+    title: 'A restored task got another PID than expected',
+    role: 'cause',
+    patterns: [/Pid (\d+) do not match expected (\d+)/, /First PID in a PID namespace needs to be (\d+) and not (\d+)/, /Can't set last_pid/],
+    explain: ({ match }) =>
+      explained(
+        `Restore expected to create PID ${match[2] ?? match[1]} but the kernel gave ${match[1] ?? 'another'}. Without clone3 set_tid (Linux 5.5 and later) CRIU sets ns_last_pid and hopes nobody forks in between; something did.`,
+        ['Another process forked in the same PID namespace during the restore.', 'The kernel is older than 5.5, so CRIU must use ns_last_pid.'],
+        [{ description: 'Restore into a fresh PID namespace, or on a kernel 5.5 or later.' }],
+      ),
+  },
+  {
+    code: 'pid-collision.session-id-conflict',
+    category: 'pid-collision',
+    title: 'The restoring shell\'s session collides with PIDs in the checkpoint',
+    role: 'cause',
+    patterns: [/Current (sid|gid) (\d+) intersects with (pid|pgid of|sid of) \((\d+)\) in images/],
+    explain: ({ match }) =>
+      explained(`With --shell-job the restored tree joins the current session (${match[1]} ${match[2]}), but that id is also a PID, group or session id recorded in the checkpoint (${match[4]}).`, ['The restore runs from a shell whose session id equals a PID of the checkpointed tree.'], [{ description: 'Restore from another terminal or with setsid, so the session id differs.' }]),
+  },
+  {
+    code: 'tty.dangling-tty',
+    category: 'tty',
+    title: 'The process uses a terminal of a session outside the dump',
+    role: 'cause',
+    patterns: [/Found dangling tty with sid (\d+) pgid (\d+) \((\S+)\) on peer fd (\d+)/],
+    explain: ({ match }) =>
+      explained(
+        `Descriptor ${match[4]} is a terminal (${match[3]}) whose session ${match[1]} is not part of the dump. CRIU can restore a terminal only together with its session leader or, with --shell-job, by attaching to the terminal of the restoring shell.`,
+        [
+          'The workload was started from an interactive terminal (an IDE terminal such as VS Code\'s, SSH) and kept an inherited terminal descriptor even after setsid and redirection.',
+          'A container was run with -t and checkpointed by hand rather than through the engine, which handles the console.',
+        ],
+        [
+          { description: `Start the workload with every inherited descriptor closed or redirected (e.g. \`setsid cmd </dev/null >log 2>&1 ${match[4]}>&-\`), or inside tmux/screen.` },
+          { description: 'Dump and restore with --shell-job from the same kind of terminal.', criuOption: 'shell-job' },
+        ],
+      ),
+  },
+  {
+    code: 'tty.no-task-with-sid',
+    category: 'tty',
+    title: 'Restore found no task for a terminal\'s session',
+    role: 'cause',
+    patterns: [/No task found with sid (\d+)/],
+    explain: ({ match }) =>
+      explained(
+        `A terminal in the images belongs to session ${match[1]}, and no restored task leads that session. The session leader was outside the dumped tree (a terminal emulator or IDE), so restore cannot recreate it.`,
+        ['The process was dumped with --shell-job from an IDE terminal or other session whose leader is not part of the dump.'],
+        [
+          { description: 'Run the workload inside tmux or screen (their server becomes the session leader) or from a plain terminal, and dump again.' },
+          { description: 'Plain criu: mark the terminal with --external tty[<rdev>:<dev>] on dump and hand a terminal in with --inherit-fd on restore.' },
+        ],
+      ),
+  },
+  {
+    code: 'tty.no-tty-to-inherit',
+    category: 'tty',
+    title: 'Restore has no terminal to attach the shell job to',
+    role: 'cause',
+    patterns: [/Don't have tty to inherit session from, aborting/, /ctty inheritance detected sid\/pgrp (\d+)/],
+    explain: () =>
+      explained('The checkpoint was made with --shell-job and the task had a controlling terminal; restore needs a terminal on its standard input to attach the task to, and has none.', ['criu restore --shell-job was run from a script, a service or a podman command without a terminal.'], [{ description: 'Run the restore from an interactive terminal, or dump the process without a controlling terminal (setsid, stdin from /dev/null).' }]),
+  },
+  {
+    code: 'tty.unsupported-terminal',
+    category: 'tty',
+    title: 'A terminal could not be dumped or reopened',
+    role: 'cause',
+    patterns: [/Unable to find a tty driver \(rdev (0x[0-9a-f]+)(?: dev (0x[0-9a-f]+))?\)/, /Can't open (master|slave) pty/, /Only one slave external peer is allowed/, /Too many external terminals/],
+    explain: ({ match }) =>
+      explained(
+        `CRIU supports pseudo-terminals, the virtual consoles and serial lines it knows; ${/driver/.test(match[0]) ? `device ${match[1]} is a terminal type it has no driver for` : 'this terminal setup cannot be recreated'}.`,
+        ['The process has a terminal of an unusual driver open (a USB serial line, a hardware console).', 'More than one terminal comes from outside the container.'],
+        [{ description: 'Run the workload with stdio on pipes or files (podman run without -t), or close the terminal before the checkpoint.' }],
+      ),
+  },
+  {
+    code: 'transport-socket.connect-denied',
+    category: 'transport-socket',
+    title: 'The injected parasite could not connect back to CRIU',
+    role: 'cause',
+    patterns: [/Unable to connect a transport socket(?::\s*(.*))?/],
+    explain: ({ match }) =>
+      explained(
+        `To dump a task CRIU injects parasite code into it, and the parasite connects to CRIU over a unix socket (the transport socket) created in the task's network namespace. connect() failed with ${describeErrno(match[1])}. EACCES here almost always means SELinux or AppArmor stopped the confined container process from connecting to a socket owned by CRIU. The POKEDATA and "Unable to detach" errors that follow are clean-up noise.`,
+        [
+          'CRIU is built without SELinux support (not linked with libselinux), so it cannot label the socket with the container\'s context; SELinux then denies the container_t process the connect.',
+          'criu was run by hand on a confined container instead of through the engine (podman, runc), which sets up the labels.',
+          'An AppArmor profile of the container denies unix socket connects.',
+        ],
+        [
+          { description: 'Install a CRIU package built with SELinux support (Fedora, RHEL and CentOS builds are), together with the container-selinux policy.' },
+          { description: 'Check the audit log for the denial: ausearch -m avc -ts recent | grep connectto.' },
+          { description: 'Checkpoint through podman/runc rather than with a bare criu call; do not disable SELinux permanently.' },
+        ],
+      ),
+  },
+  {
+    code: 'transport-socket.restore-bind-failed',
+    category: 'transport-socket',
+    title: 'A restore helper socket could not be bound',
+    role: 'cause',
+    patterns: [/Can't bind transport socket (\S+?)(?::\s*(.*))?$/],
+    explain: ({ match }) =>
+      explained(`During restore each task gets a unix socket (${match[1]}) to receive its file descriptors; bind() failed with ${describeErrno(match[2])}.`, ['A stale socket from an earlier restore attempt in the same network namespace.', 'An LSM denies the bind.'], [{ description: 'Retry in a fresh container; check the audit log for denials.' }]),
+  },
+  {
+    code: 'parasite.injection-failed',
+    category: 'parasite',
+    title: 'CRIU could not inject its parasite code into a task',
+    role: 'cause',
+    patterns: [/Can't create memfd in victim/, /Can't allocate memory for parasite blob \(pid: (\d+)\)/, /Can't inject (?:syscall blob|memfd args) \(pid: (\d+)\)/, /Can't run parasite at (\d+)/, /Parasite exited with (-?\d+)/, /Can't map remote parasite map/],
+    explain: ({ match }) =>
+      explained(
+        `To read a task's state CRIU makes the task run a small blob of code (the parasite): it executes memfd_create and mmap inside the task through ptrace. This step failed (${match[0]}).`,
+        [
+          'A seccomp filter of the task forbids memfd_create, mmap or the other system calls the parasite needs, and CRIU could not suspend it.',
+          'The task is in a state that prevents running code (a pending SIGTRAP from a debugger, a broken stack).',
+          'An LSM forbids ptrace writes to the task\'s memory.',
+        ],
+        [{ description: 'Check the seccomp profile of the container (podman inspect --format "{{.HostConfig.SecurityOpt}}") and whether a debugger or tracer is attached; retry without them.' }],
+      ),
+  },
+  {
+    code: 'parasite.seize-failed',
+    category: 'parasite',
+    title: 'CRIU could not seize a task with ptrace',
+    role: 'cause',
+    patterns: [/SEIZE (\d+): can't interrupt task(?::\s*(.*))?/, /SEIZE (\d+): task not stopped after seize/, /SEIZE (\d+): unsupported stop signal (\d+)/, /Can't attach to (\d+)(?::\s*(.*))?/],
+    explain: ({ match }) =>
+      explained(
+        `CRIU attaches to every task with ptrace (PTRACE_SEIZE and PTRACE_INTERRUPT); attaching to ${match[1]} failed${match[2] ? ` with ${describeErrno(match[2])}` : ''}.`,
+        ['Another tracer (gdb, strace, a sandbox using ptrace such as gVisor\'s ptrace platform) is already attached.', 'The Yama ptrace scope (/proc/sys/kernel/yama/ptrace_scope = 3) or an LSM forbids ptrace.', 'CRIU lacks CAP_SYS_PTRACE.'],
+        [{ description: 'Detach other tracers, set kernel.yama.ptrace_scope to 1 or less, and run CRIU as root.' }],
+      ),
+  },
+  {
+    code: 'parasite.task-state-changed',
+    category: 'parasite',
+    title: 'A task changed state while CRIU was working on it',
+    role: 'cause',
+    patterns: [/Task (\d+) is in unexpected state: ([0-9a-fx]+)/, /Task is still running \(pid: (\d+), status: (0x[0-9a-f]+)\)/, /Unexpected exit code (\d+) of (\d+)/],
+    explain: ({ match }) =>
+      explained(`Task ${match[1]} was not in the stopped state CRIU expected (status ${match[2]}). It may have exited, been killed, or been resumed by something else while CRIU held it.`, ['The OOM killer or a signal ended the task during the checkpoint.', 'Another tracer or a freezer interfered.'], [{ description: 'Check dmesg and the container logs for a kill, then retry.' }]),
+  },
+  {
+    code: 'permission.not-root',
+    category: 'permission',
+    title: 'CRIU runs without the privileges it needs',
+    role: 'cause',
+    patterns: [/You need to be root to run this command/, /CRIU needs to have the CAP_SYS_ADMIN or the CAP_CHECKPOINT_RESTORE capability/],
+    explain: () =>
+      explained(
+        'CRIU needs CAP_SYS_ADMIN, or CAP_CHECKPOINT_RESTORE plus CAP_SYS_PTRACE (Linux 5.9 and later, CRIU 3.18 and later with --unprivileged), to read the task\'s private /proc files and to recreate it.',
+        ['criu or podman was run as a normal user.', 'CRIU runs in a container without the capabilities.'],
+        [{ description: 'Run as root (sudo podman container checkpoint ...), or for simple processes grant CAP_CHECKPOINT_RESTORE and CAP_SYS_PTRACE to criu and use --unprivileged.' }],
+      ),
+  },
+  {
+    code: 'permission.map-files-denied',
+    category: 'permission',
+    title: 'CRIU may not read /proc/PID/map_files',
+    role: 'cause',
+    patterns: [/Can't open (\d+)'s mapfile link ([0-9a-f]+): (Operation not permitted|Permission denied)/, /Failed fstatat on map ([0-9a-f]+): (Operation not permitted|Permission denied)/],
+    explain: ({ match, facts }) =>
+      explained(
+        `CRIU opens each file mapping of the task through /proc/PID/map_files/, which the kernel allows only to CAP_SYS_ADMIN (or CAP_CHECKPOINT_RESTORE since Linux 5.9); the open failed with ${describeErrno(match[3] ?? match[2])}.${criuOlderThan(facts, '3.18') ? ` CRIU ${facts.criuVersion} has no --unprivileged mode.` : ''}`,
+        ['criu was run as a normal user (earlier "Can\'t setup RLIMIT_NOFILE" and "Unable create a network namespace" errors point the same way).', 'CRIU runs inside a container without CAP_SYS_ADMIN.'],
+        [
+          { description: 'Run criu as root.', command: 'sudo criu dump -t <pid> ...' },
+          upgradeCriu('3.18', 'with Linux 5.9 or later it can run with CAP_CHECKPOINT_RESTORE and CAP_SYS_PTRACE using --unprivileged, for simple processes.'),
+        ],
+      ),
+  },
+  {
+    code: 'permission.loginuid-restore-failed',
+    category: 'permission',
+    title: 'Restore could not set the audit login uid',
+    role: 'cause',
+    patterns: [/Setting loginuid for CT init task failed, CAP_AUDIT_CONTROL\?/],
+    explain: () =>
+      explained('Restore writes the original audit login uid of the container\'s init; the write needs CAP_AUDIT_CONTROL.', ['CRIU runs without CAP_AUDIT_CONTROL (in a container or with dropped capabilities).'], [{ description: 'Run the restore as full root.' }]),
+  },
+  {
+    code: 'rlimit.nofile-for-self',
+    category: 'rlimit',
+    title: 'CRIU could not raise its own open-file limit (harmless)',
+    role: 'benign',
+    patterns: [/rlimi[tr]: Can't setup RLIMIT_NOFILE for self(?::\s*(.*))?/],
+    explain: ({ match }) =>
+      explained(
+        `At start-up CRIU tries to raise its own RLIMIT_NOFILE so that it can keep many files open; this failed with ${describeErrno(match[1])} and CRIU carries on with the current limit. (CRIU 3.10 printed the prefix as "rlimir:".) It matters only when the dump later fails with "Too many open files".`,
+        ['CRIU runs without CAP_SYS_RESOURCE, or the hard limit of the calling shell or service is low.'],
+        [{ description: 'Nothing to do unless EMFILE errors follow; then raise the hard limit (ulimit -Hn, LimitNOFILE= in the service unit).' }],
+      ),
+  },
+  {
+    code: 'rlimit.restore-limit-failed',
+    category: 'rlimit',
+    title: 'A resource limit could not be restored',
+    role: 'cause',
+    patterns: [/Can't restore cur > max for (\d+)\.(\d+)/, /setrlimit `?(RLIMIT_\w+)`?: (Operation not permitted)/],
+    explain: ({ match }) =>
+      explained(
+        /setrlimit/.test(match[0])
+          ? `The runtime could not set ${match[1]} for the container: the requested limit is higher than the hard limit of the environment podman runs in, and raising it needs CAP_SYS_RESOURCE.`
+          : `The checkpoint records a resource limit (resource ${match[2]} of task ${match[1]}) whose soft value exceeds its hard value on this host.`,
+        ['The environment that runs podman has lower hard limits (ulimit -H) than the container requests (podman defaults RLIMIT_NOFILE and RLIMIT_NPROC high).'],
+        [{ description: 'Raise the hard limits of the environment, or start the container with explicit limits it may use, e.g. podman run --ulimit nofile=20000:20000 --ulimit nproc=32768:32768.' }],
+      ),
+  },
+  {
+    code: 'internal-bug.bug-assertion',
+    category: 'internal-bug',
+    title: 'CRIU hit an internal assertion',
+    role: 'cause',
+    patterns: [/BUG at (\S+?):(\d+)/],
+    explain: ({ match, facts }) =>
+      explained(
+        `CRIU reached a BUG_ON() check in ${match[1]} (line ${match[2]} of that version's source). An assertion like this means CRIU met a state its code assumed impossible; the process usually dies with SIGSEGV right after, which the next error lines report.`,
+        [
+          'An old or distribution-patched CRIU build on a kernel it was not tested with.',
+          'A combination of options and mounts that CRIU does not handle (for example a restore into an unexpected mount layout).',
+        ],
+        [
+          upgradeCriu('the newest release', `the assertion may be fixed there. ${facts.criuVersion ? `This log is from ${facts.criuVersion}.` : ''}`.trim()),
+          { description: 'Run `criu check --all` on the host, and report the failure to the CRIU project with the full log at -v4, `criu --version` and `uname -r`.' },
+        ],
+      ),
+  },
+  {
+    code: 'internal-bug.image-missing-or-incompatible',
+    category: 'runtime-support',
+    title: 'The checkpoint images are missing or unusable',
+    role: 'cause',
+    patterns: [/Unexpected EOF on (\S+)/, /Not supported images version (\d+)/, /Too old image, no longer supported/, /(?:Head )?[Mm]agic doesn't match for (\S+)/, /Images corrupted or too old criu was used for dump/],
+    explain: ({ match }) =>
+      explained(
+        /EOF on \(empty-image\)|EOF on inventory/.test(match[0])
+          ? 'Restore found no inventory.img in the image directory: the directory is empty or not a checkpoint at all.'
+          : `CRIU could not read the checkpoint images (${match[0]}). They are truncated, corrupted, or were written by a CRIU version that this one does not read.`,
+        ['The dump never ran or failed, so the directory is empty.', 'The checkpoint was copied incompletely, or an export archive was unpacked only in part.', 'Dump and restore hosts use CRIU versions far apart.'],
+        [
+          { description: 'Check the image directory (ls -l; crit show inventory.img), dump again if needed, and restore with the same or a newer CRIU than the one that dumped.' },
+          READ_FULL_LOG,
+        ],
+      ),
+  },
+  {
+    code: 'internal-bug.missing-plugin',
+    category: 'runtime-support',
+    title: 'The checkpoint needs a CRIU plugin that is not installed',
+    role: 'cause',
+    patterns: [/Missing required plugin: (\S+)/, /Can't load plugin (\S+)/, /Unable to load (\S+): (.*)/],
+    explain: ({ match }) =>
+      explained(`The images were written with the help of plugin ${match[1]} (for example the CUDA or amdgpu plugin), and this CRIU cannot load it.`, ['The restore host lacks the plugin package, or its CRIU looks in another plugin directory.'], [{ description: 'Install the same CRIU plugins on the restore host (usually /usr/lib/criu/*.so) as on the dump host.' }]),
+  },
+  {
+    code: 'permission.podman-rootless',
+    category: 'permission',
+    title: 'Rootless podman cannot checkpoint containers',
+    role: 'cause',
+    patterns: [/checkpointing a container requires root/i],
+    explain: () =>
+      explained(
+        'Podman checks before calling the runtime: container checkpoint and restore work only for root (rootful) podman, because CRIU needs privileges that a rootless user namespace does not give.',
+        ['podman runs as a normal user (rootless mode).'],
+        [{ description: 'Run the container and the checkpoint with sudo (rootful podman). A rootless container cannot be checkpointed; recreate it as root.', command: 'sudo podman container checkpoint <container>' }],
+      ),
+  },
+  {
+    code: 'process-tree.podman-container-not-running',
+    category: 'process-tree',
+    title: 'The container is not in a state that allows the operation',
+    role: 'cause',
+    patterns: [/"?(\w+)"? is not running, cannot checkpoint: container state improper/, /container state improper/],
+    explain: ({ match }) =>
+      explained(
+        `Podman can checkpoint only a running container${match[1] ? `, and this one is "${match[1]}"` : ''}; restore needs a container that was checkpointed (state exited with State.Checkpointed true).`,
+        ['The container was created but never started, or it already exited.', 'A restore was attempted on a container that is running or was not checkpointed.'],
+        [{ description: 'Check with podman inspect --format "{{.State.Status}} {{.State.Checkpointed}}" <container>; start the container first, or restore only checkpointed containers.' }],
+      ),
+  },
+  {
+    code: 'process-tree.podman-rm-without-export',
+    category: 'process-tree',
+    title: 'A --rm container can be checkpointed only with --export',
+    role: 'cause',
+    patterns: [/cannot checkpoint containers that have been started with '--rm' unless '--export' is used/i],
+    explain: () =>
+      explained('A container started with --rm is removed when it stops, and a checkpoint stops it, so the checkpoint kept inside the container would vanish. Podman allows it only when the checkpoint is written to a file with --export.', ['The container was started with podman run --rm.'], [
+        { description: 'Export the checkpoint to a file and restore from it later with --import.', command: 'podman container checkpoint --export=/tmp/checkpoint.tar.gz <container>', podmanFlag: '--export' },
+        { description: 'Or start the container without --rm.' },
+      ]),
+  },
+  {
+    code: 'runtime-support.podman-no-complete-checkpoint',
+    category: 'runtime-support',
+    title: 'Podman found no complete checkpoint to restore',
+    role: 'cause',
+    patterns: [/a complete checkpoint for this container cannot be found, cannot restore/i],
+    explain: () =>
+      explained(
+        'Podman looks for the checkpoint directory with inventory.img under the container\'s storage before restoring; it is missing. Podman deletes the checkpoint after a successful restore unless --keep was given, and a failed checkpoint leaves nothing.',
+        ['The container was already restored once without --keep.', 'The checkpoint failed (check the dump.log of that attempt).', 'The container was never checkpointed, or was checkpointed with --export (then restore with --import).'],
+        [
+          podmanFix('checkpoint', '--keep', 'Checkpoint again with --keep so that the images stay after a restore.'),
+          { description: 'If the checkpoint was exported, restore from the file.', command: 'podman container restore --import=<file>', podmanFlag: '--import' },
+        ],
+      ),
+  },
+];

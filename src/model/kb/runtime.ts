@@ -1,0 +1,128 @@
+import type { KbEntry } from '../types';
+import { errnoName, explained, READ_FULL_LOG } from './helpers';
+
+/** CRIU RPC request types that runc prints in `criu failed: type X errno N`. */
+const RPC_TYPES: Record<string, string> = {
+  NOTIFY: 'CRIU sent a notification (an action-script hook such as network-lock or post-dump) and then reported failure: the dump or restore itself failed',
+  DUMP: 'the dump request failed',
+  RESTORE: 'the restore request failed',
+  PRE_DUMP: 'the pre-dump request failed',
+  FEATURE_CHECK: 'the feature check failed',
+  VERSION: 'the version query failed',
+};
+
+export const RUNTIME_ENTRIES: readonly KbEntry[] = [
+  {
+    code: 'runtime-support.runtime-without-criu',
+    category: 'runtime-support',
+    title: 'The OCI runtime has no checkpoint/restore support',
+    role: 'cause',
+    patterns: [/configured runtime does not support checkpoint\/restore/i],
+    explain: () =>
+      explained(
+        'Before checkpointing, podman asks the OCI runtime whether it supports CRIU: for crun it looks for "+CRIU" in `crun --version`. The configured runtime answered no.',
+        [
+          'crun was built without CRIU support (Debian 12\'s crun 1.8.1, Ubuntu 22.04\'s crun 0.17 and other builds lack "+CRIU").',
+          'libcriu (package libcriu2 / criu-libs) is not installed, so a crun built with CRIU support cannot use it.',
+        ],
+        [
+          { description: 'Check `crun --version` for +CRIU; install a crun built with CRIU support plus libcriu2 (criu-libs on Fedora).', command: 'crun --version' },
+          { description: 'Or use runc, which always supports CRIU: start the container with --runtime runc (or set runtime = "runc" in containers.conf).', command: 'podman run --runtime runc ...' },
+        ],
+      ),
+  },
+  {
+    code: 'runtime-support.criu-too-old-for-podman',
+    category: 'runtime-support',
+    title: 'CRIU is missing or older than podman requires',
+    role: 'cause',
+    patterns: [/checkpoint\/restore requires at least CRIU (\d+)(?:, current version is (\d+))?/i],
+    explain: ({ match }) => {
+      const toDotted = (value: string) => {
+        const n = Number(value);
+        return `${Math.floor(n / 10000)}.${Math.floor(n / 100) % 100}${n % 100 ? '.' + (n % 100) : ''}`;
+      };
+      return explained(
+        `Podman requires CRIU ${toDotted(match[1])} (it prints the version as a number, ${match[1]})${match[2] ? `, and found ${toDotted(match[2])}` : ''}. When CRIU is not installed or cannot be run, podman reports the same message.`,
+        ['criu is not installed or not in PATH for podman.', 'The distribution ships an older CRIU.'],
+        [{ description: `Install or upgrade CRIU to ${toDotted(match[1])} or later and check with criu --version.`, command: 'criu --version' }],
+      );
+    },
+  },
+  {
+    code: 'runtime-support.libcriu-missing',
+    category: 'runtime-support',
+    title: 'crun cannot load libcriu',
+    role: 'cause',
+    patterns: [/could not load `?libcriu\.so\.2`?/, /could not find symbol `(\w+)` in `libcriu\.so`/],
+    explain: ({ match }) =>
+      explained(
+        `crun loads libcriu.so.2 at run time (dlopen) for checkpoint and restore; ${match[1] ? `the library lacks the function ${match[1]}, so it is older than this crun expects` : 'the library is not installed'}.`,
+        ['The libcriu2 (Debian/Ubuntu) or criu-libs (Fedora) package is missing.', 'libcriu is older than crun, or installed in a path the loader does not search.'],
+        [{ description: 'Install libcriu: apt-get install libcriu2, or dnf install criu-libs; keep it at the same version as criu.' }],
+      ),
+  },
+  {
+    code: 'runtime-support.crun-rpc-config-needs-criu-4-2',
+    category: 'runtime-support',
+    title: 'crun needs CRIU 4.2 for a CRIU configuration annotation',
+    role: 'cause',
+    patterns: [/libcriu RPC config files supported in CRIU >= 4\.2/],
+    explain: () =>
+      explained('The container has the org.criu.config annotation, and crun can pass a configuration file to CRIU only through libcriu 4.2 or later (criu_set_config_file).', ['libcriu is older than 4.2.'], [{ description: 'Upgrade CRIU and libcriu to 4.2, or drop the annotation and use /etc/criu/default.conf.' }]),
+  },
+  {
+    code: 'cgroup.crun-hybrid-mode',
+    category: 'cgroup',
+    title: 'crun does not support this cgroup hybrid setup',
+    role: 'cause',
+    patterns: [/cgroups in hybrid mode not supported/],
+    explain: () =>
+      explained(
+        'The host uses cgroup v1 with a cgroup v2 hierarchy mounted as well (hybrid mode, usually at /sys/fs/cgroup/unified), and controllers are enabled in the v2 part. crun refuses to run containers there.',
+        ['systemd booted in hybrid mode and a controller was moved to the unified hierarchy.'],
+        [
+          { description: 'Boot with the unified cgroup v2 hierarchy (systemd.unified_cgroup_hierarchy=1), or with pure v1.' },
+          { description: 'Or use runc: podman run --runtime runc ...' },
+        ],
+      ),
+  },
+  {
+    code: 'follow-on.crun-criu-failed',
+    category: 'unexplained',
+    title: 'crun reports that CRIU failed',
+    role: 'follow-on',
+    patterns: [/CRIU (checkpointing|restoring|feature checking) failed:? (-?\d+)/],
+    explain: ({ match }) => {
+      const code = Number(match[2]);
+      const name = errnoName(code);
+      return explained(
+        `crun called CRIU through libcriu and got ${code}${name ? ` (-${name})` : ''}. ${code === -52 ? '-52 is EBADE, which libcriu returns for any failed RPC request: it carries no reason.' : 'This code comes from libcriu and does not name the reason.'} The cause is in CRIU's own log, ${match[1] === 'restoring' ? 'restore.log' : 'dump.log'} in the work directory crun names.`,
+        ['See the errors in CRIU\'s log file.'],
+        [READ_FULL_LOG],
+      );
+    },
+  },
+  {
+    code: 'follow-on.runc-criu-failed',
+    category: 'unexplained',
+    title: 'runc reports that CRIU failed',
+    role: 'follow-on',
+    patterns: [/criu failed: type (\w+) errno (\d+)/],
+    explain: ({ match }) =>
+      explained(
+        `runc talks to CRIU over its RPC socket and received a failure for request type ${match[1]}: ${RPC_TYPES[match[1]] ?? 'the request failed'}. errno ${match[2]}${match[2] === '0' ? ' means CRIU did not report an errno' : ` is ${errnoName(Number(match[2])) ?? 'an errno value'}`}. The reason is in the log file runc names (dump.log or restore.log).`,
+        ['See the errors in CRIU\'s log file.'],
+        [READ_FULL_LOG],
+      ),
+  },
+  {
+    code: 'follow-on.podman-runtime-command-failed',
+    category: 'unexplained',
+    title: 'The runtime\'s checkpoint or restore command failed',
+    role: 'follow-on',
+    patterns: [/`[^`]*\b(crun|runc|crun-wasm|youki)\b[^`]*\b(checkpoint|restore)\b[^`]*` failed: exit status (\d+)/, /OCI runtime error: (?:runc|crun): criu failed/],
+    explain: ({ match }) =>
+      explained(`Podman ran the OCI runtime${match[1] ? ` (${match[1]} ${match[2]})` : ''} and it exited with an error. The runtime's own message, printed before this line, and CRIU's log explain why.`, ['See the runtime message and CRIU\'s log.'], [READ_FULL_LOG]),
+  },
+];
