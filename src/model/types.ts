@@ -144,4 +144,6 @@ export interface Analysis {
   findings: Finding[];
   phases: PhaseMark[];
   lineCount: number;
+  /** Lines that CRIU or a wrapper around it wrote; 0 means the text is not a CRIU log at all. */
+  recognizedLineCount: number;
 }
