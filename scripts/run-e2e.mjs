@@ -96,7 +96,7 @@ async function main() {
   const port = Number(process.env.E2E_PORT ?? (await findFreePort()));
   const server = await startServer(codeServer, runDir, { port });
   stopServersOnSignals([server]);
-  console.log(`run-e2e: code-server ${server.url} (pid ${server.pid})`);
+  console.log(`run-e2e: code-server ${server.url} (pid ${server.pid}, run folder ${path.relative(repoRoot, runDir.root)})`);
 
   await rm(screenshotDir, { recursive: true, force: true });
   await mkdir(screenshotDir, { recursive: true });

@@ -89,6 +89,7 @@ async function main() {
   });
   stopServersOnSignals([server]);
   console.log(`run-inhost: code-server ${server.url} ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${server.pid}, ${logCount} sample logs)`);
+  console.log(`run-inhost: run folder ${path.relative(repoRoot, runDir.root)} (server log, result.json)`);
 
   const remote = `vscode-remote://127.0.0.1:${port}`;
   const extensionEnvironment = { CHECKPOINT_LENS_INHOST_RESULT: resultFile };

@@ -7,7 +7,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,14 +82,33 @@ export async function findFreePort() {
   return port;
 }
 
+function isProcessAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 /**
- * Create an empty run folder `.e2e/<name>` (or reuse it when `keep` is set) with the user data,
- * extensions, config and XDG folders that code-server and Chromium would otherwise put in $HOME.
+ * Create the run folder with the user data, extensions, config and XDG folders that
+ * code-server and Chromium would otherwise put in $HOME. With `keep`, the folder is
+ * `.e2e/<name>` and is reused. Otherwise it is a new `.e2e/<name>-<pid>`, so runs started at the
+ * same time do not share files, and the folders of earlier runs whose process has ended are
+ * deleted first.
  */
 export async function prepareRunDir(name, { keep = false } = {}) {
-  const root = path.join(repoRoot, '.e2e', name);
+  const e2eDir = path.join(repoRoot, '.e2e');
+  let root = path.join(e2eDir, name);
   if (!keep) {
-    await rm(root, { recursive: true, force: true });
+    const earlierRuns = (await readdir(e2eDir).catch(() => []))
+      .map((entry) => new RegExp(`^${name}-(\\d+)$`).exec(entry))
+      .filter((match) => match && !isProcessAlive(Number(match[1])));
+    for (const match of earlierRuns) {
+      await rm(path.join(e2eDir, match[0]), { recursive: true, force: true });
+    }
+    root = path.join(e2eDir, `${name}-${process.pid}`);
   }
   const dirs = {
     root,
