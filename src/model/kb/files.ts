@@ -37,7 +37,7 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
     category: 'io-uring',
     title: 'The process uses io_uring, which CRIU cannot checkpoint',
     role: 'cause',
-    patterns: [/Can't dump file (\d+) of that type \[(\d+)\] \(anon (?:anon_inode:)?\[io_uring\]\)/, /Unknown shit (\d+) \((?:anon_inode:)?\[io_uring\]\)/],
+    patterns: [/Can't dump file (\d+) of that type \[(\d+)\] \(anon (?:anon_inode:)?\[io_uring\]\)/, /Unknown shit [0-9a-f ]+ \((?:anon_inode:)?\[io_uring\]\)/],
     explain: ({ match }) =>
       explained(
         `The task has an io_uring instance (${/Unknown shit/.test(match[0]) ? 'its submission and completion rings are mapped into memory' : `descriptor ${match[1]}`}). No CRIU release can dump io_uring: the rings and in-flight requests live in the kernel and there is no interface to read and recreate them.`,
@@ -124,7 +124,7 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
     category: 'device-file',
     title: 'The process maps a special file CRIU does not understand',
     role: 'cause',
-    patterns: [/Unknown shit (\d+) \((.*)\)/, /Can't handle non-regular mapping on (\d+)'s map ([0-9a-f]+)/, /Unsupported mapping found ([0-9a-f]+)/],
+    patterns: [/Unknown shit ([0-9a-f ]+?) \((.*)\)/, /Can't handle non-regular mapping on (\d+)'s map ([0-9a-f]+)/, /Unsupported mapping found ([0-9a-f]+)/],
     explain: ({ match }) =>
       explained(
         `A memory mapping of the task is backed by ${match[2] && !/^[0-9a-f]+$/.test(match[2]) ? match[2] : 'a special file'}, not by a regular file, anonymous memory or shared memory. CRIU can dump only those kinds of mappings (plus a few kernel ones), so device memory mapped by a driver stops the dump.`,

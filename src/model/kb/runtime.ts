@@ -121,7 +121,7 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
     category: 'unexplained',
     title: 'The runtime\'s checkpoint or restore command failed',
     role: 'follow-on',
-    patterns: [/`[^`]*\b(crun|runc|crun-wasm|youki)\b[^`]*\b(checkpoint|restore)\b[^`]*` failed: exit status (\d+)/, /OCI runtime error: (?:runc|crun): criu failed/],
+    patterns: [/`[^`]*\b(crun|runc|crun-wasm|youki)\b[^`]*\b(checkpoint|restore)\b[^`]*` failed: exit status (\d+)/],
     explain: ({ match }) =>
       explained(`Podman ran the OCI runtime${match[1] ? ` (${match[1]} ${match[2]})` : ''} and it exited with an error. The runtime's own message, printed before this line, and CRIU's log explain why.`, ['See the runtime message and CRIU\'s log.'], [READ_FULL_LOG]),
   },
