@@ -27,6 +27,8 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
     { message: 'CRIU checkpointing failed: -52' },
   ],
   'follow-on.runc-criu-failed': [{ message: 'criu failed: type NOTIFY errno 0\nlog file: /var/lib/containers/storage/overlay-containers/0c73/userdata/dump.log' }, { message: 'criu failed: type RESTORE errno 0' }],
+  'follow-on.runc-container-still-running': [{ message: 'container still running' }],
+  'pid-collision.podman-container-id-in-use': [{ message: 'creating container storage: that ID is already in use' }],
   'follow-on.podman-runtime-command-failed': [{ message: '`/usr/bin/crun checkpoint --image-path /var/lib/x/userdata/checkpoint --work-path /var/lib/x/userdata 1b04` failed: exit status 1' }],
   'mount-lookup.mapping-mount-not-in-namespace': [{ message: "Can't lookup mount=476 for fd=-3 path=/" }, { message: "Can't lookup mount=128 for fd=-3 path=/root/hostfile.txt" }],
   'mount-lookup.fd-mount-not-in-namespace': [{ message: "Can't lookup mount=22 for fd=3 path=/test_queue" }, { message: "Can't lookup mount=24 for fd=0 path=/dev/null" }, { message: "Can't lookup mount=128 for fd=3 path=/root/hostfile.txt" }],
@@ -130,7 +132,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'permission.map-files-denied': [{ message: "Can't open 17577's mapfile link 400000: Operation not permitted" }, { message: 'Failed fstatat on map 400000: Operation not permitted' }],
   'permission.loginuid-restore-failed': [{ message: 'Setting loginuid for CT init task failed, CAP_AUDIT_CONTROL?' }],
   'rlimit.nofile-for-self': [{ message: "rlimit: Can't setup RLIMIT_NOFILE for self: Operation not permitted" }, { message: "rlimir: Can't setup RLIMIT_NOFILE for self: Operation not permitted" }],
-  'rlimit.restore-limit-failed': [{ message: "Can't restore cur > max for 42.7" }, { message: 'crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied' }],
+  'rlimit.restore-limit-failed': [{ message: "Can't restore cur > max for 42.7" }, { message: 'crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied' }, { message: 'runc: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted: OCI permission denied' }],
   'internal-bug.bug-assertion': [{ message: 'BUG at criu/mem.c:44' }, { message: 'mnt: BUG at criu/mount.c:48' }],
   'internal-bug.image-missing-or-incompatible': [{ message: 'Unexpected EOF on (empty-image)' }],
   'internal-bug.missing-plugin': [{ message: 'Missing required plugin: CUDA_PLUGIN' }],
@@ -180,7 +182,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'follow-on.network-tool-failed': [{ message: 'net: IP tool failed on addr save  ' }],
   'follow-on.vdso-proxify-failed': [{ message: 'vdso: Failed to proxify dumpee contents' }],
   'noise.helper-exit-status': [{ message: 'exited, status=3' }, { message: 'exited, status=1' }],
-  'benign.ip-address-already-assigned': [{ message: 'Error: ipv4: Address already assigned.' }],
+  'benign.ip-address-already-assigned': [{ message: 'Error: ipv4: Address already assigned.' }, { message: 'ipv6: address already assigned.' }],
   'benign.loginuid-write': [{ message: 'Write 4294967295 to /proc/self/loginuid failed: Operation not permitted' }],
 };
 

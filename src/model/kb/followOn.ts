@@ -153,9 +153,9 @@ export const FOLLOW_ON_ENTRIES: readonly KbEntry[] = [
     category: 'namespace',
     title: 'The ip tool found an address already assigned (harmless)',
     role: 'benign',
-    patterns: [/^Error: ipv[46]: Address already assigned\.?/],
+    patterns: [/^(?:Error: )?ipv[46]: [Aa]ddress already assigned\.?/],
     explain: () =>
-      explained('When restoring a network namespace, CRIU replays the saved addresses with `ip`. An address that the runtime already configured is reported by ip as an error, but the restore goes on and succeeds.', ['The runtime set up the container\'s network before CRIU replayed it.'], []),
+      explained('When restoring a network namespace, CRIU replays the saved addresses with `ip`. Addresses that already exist, such as 127.0.0.1 and ::1 on the loopback device, are reported by ip as errors, but the restore goes on and succeeds.', ['The runtime set up the container\'s network before CRIU replayed it.'], []),
   },
   {
     code: 'benign.loginuid-write',

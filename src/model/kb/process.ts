@@ -1,6 +1,9 @@
 import type { KbEntry } from '../types';
 import { criuOlderThan, describeErrno, explained, podmanFix, READ_FULL_LOG, upgradeCriu } from './helpers';
 
+/** Linux resource numbers as runc prints them in `error setting rlimit type N`. */
+const RLIMIT_NAMES: Record<string, string> = { '6': 'RLIMIT_NPROC', '7': 'RLIMIT_NOFILE', '8': 'RLIMIT_MEMLOCK', '3': 'RLIMIT_STACK', '4': 'RLIMIT_CORE' };
+
 export const PROCESS_ENTRIES: readonly KbEntry[] = [
   {
     code: 'process-tree.criu-inside-dumped-tree',
@@ -300,11 +303,11 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
     category: 'rlimit',
     title: 'A resource limit could not be restored',
     role: 'cause',
-    patterns: [/Can't restore cur > max for (\d+)\.(\d+)/, /setrlimit `?(RLIMIT_\w+)`?: (Operation not permitted)/],
+    patterns: [/Can't restore cur > max for (\d+)\.(\d+)/, /setrlimit `?(RLIMIT_\w+)`?: (Operation not permitted)/, /error setting rlimit type (\d+): operation not permitted/],
     explain: ({ match }) =>
       explained(
-        /setrlimit/.test(match[0])
-          ? `The runtime could not set ${match[1]} for the container: the requested limit is higher than the hard limit of the environment podman runs in, and raising it needs CAP_SYS_RESOURCE.`
+        /setrlimit|rlimit type/.test(match[0])
+          ? `The runtime could not set ${RLIMIT_NAMES[match[1]] ?? match[1]} for the container: the requested limit is higher than the hard limit of the environment podman runs in, and raising it needs CAP_SYS_RESOURCE.`
           : `The checkpoint records a resource limit (resource ${match[2]} of task ${match[1]}) whose soft value exceeds its hard value on this host.`,
         ['The environment that runs podman has lower hard limits (ulimit -H) than the container requests (podman defaults RLIMIT_NOFILE and RLIMIT_NPROC high).'],
         [{ description: 'Raise the hard limits of the environment, or start the container with explicit limits it may use, e.g. podman run --ulimit nofile=20000:20000 --ulimit nproc=32768:32768.' }],

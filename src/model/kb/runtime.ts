@@ -117,6 +117,35 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'follow-on.runc-container-still-running',
+    category: 'unexplained',
+    title: 'runc left the container running after a failed checkpoint',
+    role: 'follow-on',
+    patterns: [/^container still running$/],
+    explain: () =>
+      explained(
+        'runc prints this after CRIU failed to dump the container: the checkpoint was abandoned and the container keeps running unchanged. The preceding "criu failed" line and CRIU\'s dump.log hold the reason.',
+        ['See the "criu failed" line and the dump.log it names.'],
+        [READ_FULL_LOG],
+      ),
+  },
+  {
+    code: 'pid-collision.podman-container-id-in-use',
+    category: 'pid-collision',
+    title: 'A container with the checkpoint\'s ID already exists',
+    role: 'cause',
+    patterns: [/creating container storage: that ID is already in use/],
+    explain: () =>
+      explained(
+        'podman container restore --import recreates the container with the ID and name stored in the exported checkpoint, and a container with that ID still exists on this host.',
+        ['The original container was not removed before importing its checkpoint on the same host.'],
+        [
+          { description: 'Restore the export as a new container with another name (podman gives it a new ID).', command: 'podman container restore --import=<file> --name <new-name>' },
+          { description: 'Or remove the original container first: podman rm <container>.' },
+        ],
+      ),
+  },
+  {
     code: 'follow-on.podman-runtime-command-failed',
     category: 'unexplained',
     title: 'The runtime\'s checkpoint or restore command failed',
