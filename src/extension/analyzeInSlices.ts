@@ -6,8 +6,8 @@ import type { Analysis } from '../model/types';
 const LINES_PER_SLICE = 20_000;
 
 /**
- * Analyzes `text` like `analyzeText`, splitting lines at LF or CR LF, and awaits a macrotask after
- * every `linesPerSlice` lines. Returns undefined when `isCancelled` turns true between slices.
+ * Analyzes `text` like `analyzeText` and awaits a macrotask after every `linesPerSlice` lines.
+ * Returns undefined when `isCancelled` turns true between slices.
  */
 export async function analyzeInSlices(
   text: string,
@@ -18,13 +18,13 @@ export async function analyzeInSlices(
   let start = 0;
   let linesInSlice = 0;
 
-  while (start <= text.length) {
+  // Same line splitting as `analyzeText`: a final newline starts no extra line, and the
+  // analyzer itself drops the CR of a CR LF line end.
+  while (start < text.length) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
-    const lineEnd = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
-    analyzer.pushLine(text.slice(start, lineEnd));
-    if (newline < 0) break;
-    start = newline + 1;
+    analyzer.pushLine(text.slice(start, end));
+    start = end + 1;
 
     if (++linesInSlice >= linesPerSlice) {
       linesInSlice = 0;

@@ -27,9 +27,10 @@ export function summaryTitle(analysis: Analysis): string {
   return 'Outcome unknown (log ends early)';
 }
 
-/** Returns whether the text looks like no CRIU log at all: no version header, phase or finding. */
+/** Returns whether the text looks like a CRIU log: a line that CRIU or a wrapper wrote, a version header, a phase or a finding. */
 export function looksLikeCriuLog(analysis: Analysis): boolean {
   return (
+    analysis.recognizedLineCount > 0 ||
     analysis.facts.criuVersion !== undefined ||
     analysis.facts.logKind !== 'unknown' ||
     analysis.phases.length > 0 ||

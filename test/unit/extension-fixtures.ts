@@ -63,5 +63,6 @@ export function wasmDumpAnalysis(): Analysis {
       { line: 335, title: 'Collecting mappings (pid: 23349)', pid: 23349 },
     ],
     lineCount: 344,
+    recognizedLineCount: 344,
   };
 }

@@ -6,7 +6,7 @@ import type { Analysis } from '../../src/model/types';
 import { wasmDumpAnalysis } from './extension-fixtures';
 
 function emptyAnalysis(extra: Partial<Analysis> = {}): Analysis {
-  return { facts: { logKind: 'unknown' }, outcome: 'unknown', rootCause: null, findings: [], phases: [], lineCount: 0, ...extra };
+  return { facts: { logKind: 'unknown' }, outcome: 'unknown', rootCause: null, findings: [], phases: [], lineCount: 0, recognizedLineCount: 0, ...extra };
 }
 
 describe('summaryTitle', () => {
@@ -40,6 +40,10 @@ describe('summaryTitle', () => {
 describe('looksLikeCriuLog', () => {
   it('rejects text without CRIU lines', () => {
     assert.equal(looksLikeCriuLog(emptyAnalysis({ lineCount: 3 })), false);
+  });
+
+  it('accepts recognized lines alone', () => {
+    assert.equal(looksLikeCriuLog(emptyAnalysis({ lineCount: 3, recognizedLineCount: 1 })), true);
   });
 
   it('accepts a version header alone', () => {
