@@ -1,0 +1,106 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+import { LogAnalyzer } from '../model/analyze';
+import { toReport } from '../model/report';
+import type { Analysis } from '../model/types';
+import { analyzeLogFile } from '../node/analyzeLogFile';
+import { LogFileError } from '../node/readLogFile';
+import { renderText } from './render';
+
+declare const CHECKPOINT_LENS_VERSION: string | undefined;
+
+const USAGE = `Usage: checkpoint-lens explain <file|-> [--json]
+
+Explains why a CRIU dump, restore or pre-dump failed, from its log (dump.log, restore.log)
+or from the terminal output of podman, crun or runc.
+
+Commands:
+  explain <file|->   analyse a log file, or standard input with "-"
+
+Options:
+  --json             print one JSON object instead of text
+  -h, --help         show this help
+  -v, --version      show the version
+
+Exit status: 0 when the log shows no failure, 1 when a failure was diagnosed,
+2 for a usage error or a file that cannot be read.
+`;
+
+/** Exit status of the CLI; part of its contract with scripts. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE_DIAGNOSED = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+async function analyzeStdin(): Promise<Analysis> {
+  if (process.stdin.isTTY) throw new UsageError('standard input is a terminal; pipe a log into "checkpoint-lens explain -" or name a file');
+  const analyzer = new LogAnalyzer();
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) analyzer.pushLine(line);
+  return analyzer.finish();
+}
+
+async function analyzeFile(path: string): Promise<Analysis> {
+  return (await analyzeLogFile(path)).analysis;
+}
+
+async function explain(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'missing the log file to explain; give a path, or "-" for standard input' : `expected one log file, got ${positionals.length}: ${positionals.join(' ')}`);
+  }
+
+  const file = positionals[0];
+  const analysis = file === '-' ? await analyzeStdin() : await analyzeFile(file);
+  if (values.json) process.stdout.write(JSON.stringify(toReport(analysis, file), null, 2) + '\n');
+  else process.stdout.write(renderText(analysis, file));
+  return analysis.rootCause ? EXIT_FAILURE_DIAGNOSED : EXIT_OK;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      process.stdout.write(USAGE);
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if (command === '-v' || command === '--version') {
+      process.stdout.write(`${typeof CHECKPOINT_LENS_VERSION === 'string' ? CHECKPOINT_LENS_VERSION : 'development'}\n`);
+      return EXIT_OK;
+    }
+    if (command === 'explain') return await explain(rest);
+    throw new UsageError(`unknown command "${command}"; the commands are: explain`);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`checkpoint-lens: ${error.message}\nRun "checkpoint-lens --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof LogFileError) {
+      process.stderr.write(`checkpoint-lens: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`checkpoint-lens: internal error: ${error instanceof Error ? error.stack : String(error)}\nPlease report this with the log that caused it.\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import { criuSourceUrl } from '../model/criuSource';
+import { verdictOf } from '../model/report';
+import type { Analysis } from '../model/types';
+
+const WIDTH = 100;
+
+/** Wrap prose to `WIDTH` columns with `indent` before every line; keeps existing line breaks. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let current = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (current && indent.length + current.length + 1 + word.length > WIDTH) {
+        lines.push(indent + current);
+        current = word;
+      } else {
+        current = current ? `${current} ${word}` : word;
+      }
+    }
+    lines.push(indent + current);
+  }
+  return lines.join('\n');
+}
+
+/** Render the analysis as text for a terminal: verdict, root-cause line, explanation, causes, fixes. */
+export function renderText(analysis: Analysis, file: string): string {
+  const out: string[] = [];
+  const facts = analysis.facts;
+  out.push(`${file}: ${verdictOf(analysis)}`);
+  const about = [
+    facts.criuVersion && `CRIU ${facts.criuVersion}`,
+    facts.kernel && `kernel ${facts.kernel}`,
+    facts.pid !== undefined && `pid ${facts.pid}${facts.comm ? ` (${facts.comm})` : ''}`,
+    `${analysis.lineCount} lines`,
+  ].filter(Boolean);
+  out.push(`  ${about.join(', ')}`);
+  if (facts.referencedLog) out.push(`  CRIU log named in this output: ${facts.referencedLog}`);
+
+  const root = analysis.rootCause;
+  if (!root) return out.join('\n') + '\n';
+
+  out.push('');
+  const firstLine = root.record.message.split('\n')[0];
+  out.push(`Root cause, line ${root.record.line} [${root.category} / ${root.code}]:`);
+  out.push(`  ${firstLine}`);
+  if (root.record.location) out.push(`  source: ${criuSourceUrl(facts.criuVersion, root.record.location)}`);
+  if (root.related.length > 0) {
+    out.push(`  follow-on errors: ${root.related.map((record) => `line ${record.line} (${record.message.split('\n')[0]})`).join(', ')}`);
+  }
+
+  out.push('', 'What it means:', wrap(root.explanation.explanation, '  '));
+  if (root.explanation.causes.length > 0) {
+    out.push('', 'Likely causes, most likely first:');
+    root.explanation.causes.forEach((cause, index) => out.push(wrap(`${index + 1}. ${cause}`, '  ')));
+  }
+  if (root.explanation.fixes.length > 0) {
+    out.push('', 'What to do:');
+    for (const fix of root.explanation.fixes) {
+      out.push(wrap(`- ${fix.description}`, '  '));
+      if (fix.command) out.push(`      $ ${fix.command}`);
+      if (fix.configSnippet) out.push(...fix.configSnippet.split('\n').map((line) => `      ${line}`));
+    }
+  }
+
+  const others = analysis.findings.filter((finding) => finding.role === 'other-cause');
+  if (others.length > 0) {
+    out.push('', 'Other errors:');
+    for (const finding of others.slice(0, 10)) out.push(`  line ${finding.record.line} [${finding.category}]: ${finding.record.message.split('\n')[0]}`);
+    if (others.length > 10) out.push(`  ... and ${others.length - 10} more (see --json)`);
+  }
+  return out.join('\n') + '\n';
+}
