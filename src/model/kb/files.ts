@@ -2,7 +2,7 @@ import type { Fix, KbEntry } from '../types';
 import { criuConfigFixes, criuOlderThan, describeErrno, explained, formatBytes, podmanFix, upgradeCriu } from './helpers';
 
 /** Return the last match group that reads like an errno text (`Operation not permitted`). */
-function lastErrno(match: RegExpMatchArray): string | undefined {
+function lastErrnoText(match: RegExpMatchArray): string | undefined {
   return match.slice(1).reverse().find((group) => group !== undefined && /^[A-Z][a-z]+( [a-z/]+)+$/.test(group.trim()));
 }
 
@@ -40,7 +40,7 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
     patterns: [/Can't dump file (\d+) of that type \[(\d+)\] \(anon (?:anon_inode:)?\[io_uring\]\)/, /Unknown shit [0-9a-f ]+ \((?:anon_inode:)?\[io_uring\]\)/],
     explain: ({ match }) =>
       explained(
-        `The task has an io_uring instance (${/Unknown shit/.test(match[0]) ? 'its submission and completion rings are mapped into memory' : `descriptor ${match[1]}`}). No CRIU release can dump io_uring: the rings and in-flight requests live in the kernel and there is no interface to read and recreate them.`,
+        `The task has an io_uring instance (${/Unknown shit/.test(match[0]) ? 'its submission and completion rings are mapped into memory' : `descriptor ${match[1]}`}). No CRIU release up to 4.2 can dump io_uring: the rings and in-flight requests live in the kernel and there is no interface to read and recreate them.`,
         [
           'The application or its runtime uses io_uring (liburing, Tokio with io-uring, newer Node.js/libuv, some databases and proxies).',
           'A library picks io_uring automatically when the kernel offers it.',
@@ -284,7 +284,7 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
     patterns: [/Can't create memfd:(\S*)(?::\s*(.*))?/, /Cannot apply seals on memfd(?::\s*(.*))?/, /Can't reopen memfd id=(\d+)(?::\s*(.*))?/],
     explain: ({ match }) =>
       explained(
-        `Restore recreates memfd files (memfd_create) with their contents and seals; this step failed${lastErrno(match) ? ` with ${describeErrno(lastErrno(match))}` : ''}. CRIU supports memfd since 3.15.`,
+        `Restore recreates memfd files (memfd_create) with their contents and seals; this step failed${lastErrnoText(match) ? ` with ${describeErrno(lastErrnoText(match))}` : ''}. CRIU supports memfd files since 3.14.`,
         ['A seccomp profile or an LSM blocks memfd_create in the restoring context.', 'The kernel lacks a memfd feature used in the image (hugetlb memfds, F_SEAL_FUTURE_WRITE).'],
         [{ description: 'Restore on a host with the same or a newer kernel than the checkpoint, and check the audit log for denials.' }],
       ),

@@ -112,8 +112,8 @@ export function criuConfigFixes(option: string, line: string, purpose: string, o
     });
   } else {
     fixes.push({
-      description: `crun before 1.26 always sends this option over RPC, so /etc/criu/default.conf cannot change it; use runc for this container, or crun 1.26 or later with CRIU 4.2 or later.`,
-      command: `podman container checkpoint <container>  # after: podman run --runtime runc ...`,
+      description: `crun before 1.26 always sends this option over RPC, so /etc/criu/default.conf cannot change it. Run the container with runc (then use /etc/criu/runc.conf), or upgrade to crun 1.26 or later with CRIU 4.2 or later.`,
+      command: 'podman run --runtime runc ...',
     });
   }
   fixes.push({
@@ -137,7 +137,7 @@ export function upgradeCriu(version: string, reason: string): Fix {
   return { description: `Upgrade CRIU to ${version} or later: ${reason}`, command: 'criu --version' };
 }
 
-/** Shorthand for building an explanation. */
+/** Build an explanation from its text, ranked causes and fixes. */
 export function explained(explanation: string, causes: string[], fixes: Fix[]): Explanation {
   return { explanation, causes, fixes };
 }

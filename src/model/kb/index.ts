@@ -43,7 +43,7 @@ export function matchEntry(record: LogRecord): { entry: KbEntry; match: RegExpMa
   return undefined;
 }
 
-/** Split `Can't do X: Operation not permitted` into the text and a trailing errno text, when present. */
+/** Return the errno text at the end of a message such as `Can't do X: Operation not permitted`, when present. */
 function trailingErrno(message: string): string | undefined {
   const match = message.match(/:\s*([A-Z][a-z]+(?: [a-zA-Z/]+)+)\s*$/);
   return match ? match[1] : undefined;

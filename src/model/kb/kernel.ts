@@ -160,7 +160,7 @@ export const KERNEL_ENTRIES: readonly KbEntry[] = [
     patterns: [/Dirty tracking is OFF\. Memory snapshot will not work/, /memory tracking not supported/],
     explain: () =>
       explained(
-        'Pre-dumps and iterative checkpoints (podman --pre-checkpoint / --with-previous) need the kernel\'s soft-dirty page tracking. It is missing on this kernel or architecture (CONFIG_MEM_SOFT_DIRTY is off; aarch64 kernels lacked it until recently).',
+        'Pre-dumps and iterative checkpoints (podman --pre-checkpoint / --with-previous) need the kernel\'s soft-dirty page tracking. It is missing on this kernel or architecture: CONFIG_MEM_SOFT_DIRTY is off, or the architecture (aarch64, for example) does not implement it.',
         ['The kernel is built without CONFIG_MEM_SOFT_DIRTY.', 'The architecture does not implement soft-dirty tracking.'],
         [{ description: 'Checkpoint without --pre-checkpoint/--with-previous; a plain checkpoint does not need memory tracking.' }],
       ),

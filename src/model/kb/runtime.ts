@@ -22,7 +22,7 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
       explained(
         'Before checkpointing, podman asks the OCI runtime whether it supports CRIU: for crun it looks for "+CRIU" in `crun --version`. The configured runtime answered no.',
         [
-          'crun was built without CRIU support (Debian 12\'s crun 1.8.1, Ubuntu 22.04\'s crun 0.17 and other builds lack "+CRIU").',
+          'crun was built without CRIU support (Debian 12\'s crun 1.8.1, for example, lacks "+CRIU").',
           'libcriu (package libcriu2 / criu-libs) is not installed, so a crun built with CRIU support cannot use it.',
         ],
         [
