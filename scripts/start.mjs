@@ -50,15 +50,22 @@ console.log(`start: sample workspace with ${logCount} CRIU logs: ${path.relative
 console.log(`\n  Open ${server.url}/?folder=${encodeURIComponent(workspace)}\n`);
 console.log('start: press Ctrl-C to stop');
 
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
+    stopping = true;
     console.log(`\nstart: received ${signal}, stopping code-server (process group ${server.pid})`);
     await server.stop();
+    console.log('start: code-server stopped');
     process.exit(0);
   });
 }
 
 const { code, signal } = await server.exited;
+if (stopping) {
+  // The signal handler above stops the server and exits.
+  await new Promise(() => {});
+}
 console.error(`start: code-server exited unexpectedly (code ${code}, signal ${signal}); see ${runDir.serverLog}`);
 await server.stop();
 process.exit(1);

@@ -29,6 +29,7 @@ const workbenchSettings = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'security.workspace.trust.enabled': false,
   'npm.fetchOnlinePackageInfo': false,
   'chat.disableAIFeatures': true,
