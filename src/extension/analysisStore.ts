@@ -5,6 +5,11 @@ import type { Analysis } from '../model/types';
 
 export const CRIU_LOG_LANGUAGE = 'criu-log';
 
+/** Largest document (in UTF-16 code units) that a provider analyzes synchronously; about 2 MB. */
+const SYNCHRONOUS_ANALYSIS_MAX_CHARACTERS = 2 * 1024 * 1024;
+/** Time a provider waits for the background analysis of a large document before giving up. */
+const NEXT_ANALYSIS_TIMEOUT_MS = 60_000;
+
 /** Origin of an analysis: an open editor document, or a file streamed from disk. */
 export type AnalysisSource = 'document' | 'file';
 
@@ -44,18 +49,40 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   /**
-   * Returns the stored analysis of a CRIU log document, analyzing it now when none exists yet.
-   * While a re-analysis waits for its debounce, the stored analysis is of an older version. The
-   * providers accept that, because a growing log only adds lines at the end.
+   * Returns the stored analysis of a CRIU log document. While a re-analysis waits for its
+   * debounce, that is the analysis of an older version. The providers accept that, because a
+   * growing log only adds lines at the end.
+   *
+   * Without a stored analysis, a small document is analyzed at once. A large one would block the
+   * extension host, so this waits for the sliced analysis that opening the document started.
    */
-  forDocument(document: vscode.TextDocument): Analysis | undefined {
+  async analysisFor(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<Analysis | undefined> {
     if (document.languageId !== CRIU_LOG_LANGUAGE) return undefined;
     const stored = this.get(document.uri);
     if (stored) return stored.analysis;
 
-    const analysis = analyzeText(document.getText());
-    this.set(document.uri, { analysis, source: 'document', version: document.version });
-    return analysis;
+    if (document.getText().length <= SYNCHRONOUS_ANALYSIS_MAX_CHARACTERS) {
+      const analysis = analyzeText(document.getText());
+      this.set(document.uri, { analysis, source: 'document', version: document.version });
+      return analysis;
+    }
+    return this.nextAnalysis(document.uri, token);
+  }
+
+  private nextAnalysis(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<Analysis | undefined> {
+    return new Promise((resolve) => {
+      const finish = (analysis: Analysis | undefined): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        cancellation?.dispose();
+        resolve(analysis);
+      };
+      const subscription = this.onDidChange((changed) => {
+        if (changed.toString() === uri.toString()) finish(this.get(uri)?.analysis);
+      });
+      const cancellation = token?.onCancellationRequested(() => finish(undefined));
+      const timer = setTimeout(() => finish(this.get(uri)?.analysis), NEXT_ANALYSIS_TIMEOUT_MS);
+    });
   }
 
   dispose(): void {

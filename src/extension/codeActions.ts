@@ -9,8 +9,8 @@ import { configSnippetDocument, fixActions } from './fixActions';
 /** Registers quick fixes on Checkpoint Lens diagnostics: copy a fixed command, open a config snippet, show the explanation. */
 export function registerCodeActions(store: AnalysisStore): vscode.Disposable {
   const provider: vscode.CodeActionProvider = {
-    provideCodeActions(document, _range, context) {
-      const analysis = store.forDocument(document);
+    async provideCodeActions(document, _range, context, token) {
+      const analysis = await store.analysisFor(document, token);
       if (!analysis) return [];
 
       const actions: vscode.CodeAction[] = [];

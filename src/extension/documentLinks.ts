@@ -7,8 +7,8 @@ import { findSourceLocations } from './sourceLocations';
 /** Registers links from `criu/<file>.c:<line>` locations to the CRIU source at the log's release tag. */
 export function registerDocumentLinks(store: AnalysisStore): vscode.Disposable {
   return vscode.languages.registerDocumentLinkProvider(CRIU_LOG_LANGUAGE, {
-    provideDocumentLinks(document, token) {
-      const criuVersion = store.forDocument(document)?.facts.criuVersion;
+    async provideDocumentLinks(document, token) {
+      const criuVersion = (await store.analysisFor(document, token))?.facts.criuVersion;
       const at = criuVersion ? `CRIU ${criuVersion}` : 'the CRIU development branch';
       const links: vscode.DocumentLink[] = [];
 

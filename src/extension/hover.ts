@@ -8,8 +8,8 @@ import { hoverMarkdown } from './findingText';
 /** Registers hovers that explain the finding on the hovered line of a CRIU log. */
 export function registerHover(store: AnalysisStore): vscode.Disposable {
   return vscode.languages.registerHoverProvider(CRIU_LOG_LANGUAGE, {
-    provideHover(document, position) {
-      const analysis = store.forDocument(document);
+    async provideHover(document, position, token) {
+      const analysis = await store.analysisFor(document, token);
       const finding = analysis && findingAtLine(analysis, position.line + 1);
       if (!analysis || !finding) return undefined;
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 
+import type { Analysis } from '../model/types';
 import { CRIU_LOG_LANGUAGE, type AnalysisStore } from './analysisStore';
 import { COMMANDS } from './commandIds';
 import { findingAtLine } from './diagnosticFindings';
@@ -16,28 +17,36 @@ export async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
   await vscode.commands.executeCommand('vscode.open', uri, options);
 }
 
+interface Target {
+  uri: vscode.Uri;
+  /** 1-based line the command applies to, when known. */
+  line?: number;
+  analysis?: Analysis;
+}
+
 /**
  * Registers "Show Explanation" and "Go to Root Cause". Both take an optional log URI and
  * 1-based line. Without them they use the active editor: the explanation of the finding at the
  * cursor, else of the root cause.
  */
 export function registerNavigationCommands(store: AnalysisStore, log: vscode.LogOutputChannel): vscode.Disposable {
-  const resolveTarget = (uriArgument: unknown, lineArgument: unknown): { uri: vscode.Uri; line?: number } | undefined => {
+  const resolveTarget = async (uriArgument: unknown, lineArgument: unknown): Promise<Target | undefined> => {
     if (uriArgument instanceof vscode.Uri) {
-      return { uri: uriArgument, line: typeof lineArgument === 'number' ? lineArgument : undefined };
+      const line = typeof lineArgument === 'number' ? lineArgument : undefined;
+      return { uri: uriArgument, line, analysis: store.get(uriArgument)?.analysis };
     }
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== CRIU_LOG_LANGUAGE) return undefined;
-    store.forDocument(editor.document);
-    return { uri: editor.document.uri, line: editor.selection.active.line + 1 };
+    const analysis = await store.analysisFor(editor.document);
+    return { uri: editor.document.uri, line: editor.selection.active.line + 1, analysis };
   };
 
   const noLogMessage = 'Open a CRIU log (dump.log, restore.log) in the editor first, or run "Checkpoint Lens: Analyze CRIU Log File…".';
 
   return vscode.Disposable.from(
     vscode.commands.registerCommand(COMMANDS.showExplanation, async (uriArgument?: unknown, lineArgument?: unknown) => {
-      const target = resolveTarget(uriArgument, lineArgument);
-      const analysis = target && store.get(target.uri)?.analysis;
+      const target = await resolveTarget(uriArgument, lineArgument);
+      const analysis = target?.analysis;
       if (!target || !analysis) {
         void vscode.window.showWarningMessage(noLogMessage);
         return;
@@ -51,8 +60,8 @@ export function registerNavigationCommands(store: AnalysisStore, log: vscode.Log
     }),
 
     vscode.commands.registerCommand(COMMANDS.goToRootCause, async (uriArgument?: unknown, lineArgument?: unknown) => {
-      const target = resolveTarget(uriArgument, undefined);
-      const analysis = target && store.get(target.uri)?.analysis;
+      const target = await resolveTarget(uriArgument, undefined);
+      const analysis = target?.analysis;
       const line = typeof lineArgument === 'number' ? lineArgument : analysis?.rootCause?.record.line;
       if (!target || line === undefined) {
         void vscode.window.showWarningMessage(analysis ? 'Checkpoint Lens found no root cause in this log.' : noLogMessage);

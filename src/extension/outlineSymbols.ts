@@ -9,8 +9,8 @@ export function registerOutline(store: AnalysisStore, readSettings: () => Settin
   return vscode.languages.registerDocumentSymbolProvider(
     CRIU_LOG_LANGUAGE,
     {
-      provideDocumentSymbols(document) {
-        const analysis = store.forDocument(document);
+      async provideDocumentSymbols(document, token) {
+        const analysis = await store.analysisFor(document, token);
         if (!analysis || document.lineCount === 0) return [];
         const nodes = buildOutline(analysis, { includeBenign: readSettings().showBenign });
         return nodes.map((node) => toSymbol(document, node, document.lineCount));

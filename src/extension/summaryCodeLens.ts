@@ -14,9 +14,9 @@ export function registerSummaryCodeLens(store: AnalysisStore, readSettings: () =
 
   const provider: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: changeEmitter.event,
-    provideCodeLenses(document) {
+    async provideCodeLenses(document, token) {
       if (!readSettings().summaryCodeLens) return [];
-      const analysis = store.forDocument(document);
+      const analysis = await store.analysisFor(document, token);
       if (!analysis) return [];
 
       const range = new vscode.Range(0, 0, 0, 0);

@@ -93,6 +93,22 @@ describe('live CRIU log', () => {
     assert.equal(errorsOf(diagnostics)[0]!.range.start.line, ROOT_CAUSE_LINE - 1);
   });
 
+  it('serves providers on a 6 MB document', async () => {
+    // Above 2 MB the providers wait for the background analysis instead of analyzing at once.
+    const filler = '(00.018985) Found regular file mapping, OK\n'.repeat(Math.ceil((6 * 1024 * 1024) / 44));
+    const fillerLines = filler.split('\n').length - 1;
+    const file = path.join(directory, 'large.criu.log');
+    await writeFile(file, wasmLines.slice(0, ROOT_CAUSE_LINE - 1).join('\n') + '\n' + filler + wasmLines.slice(ROOT_CAUSE_LINE - 1).join('\n'));
+    const uri = vscode.Uri.file(file);
+    await vscode.workspace.openTextDocument(uri);
+
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const titles = lenses.map((lens) => lens.command?.title ?? '');
+    assert.ok(titles.some((title) => title.includes('Dump failed: ')), JSON.stringify(titles));
+    const diagnostics = await waitForDiagnostics(uri, (current) => errorsOf(current).length === 1);
+    assert.equal(errorsOf(diagnostics)[0]!.range.start.line, ROOT_CAUSE_LINE - 1 + fillerLines);
+  });
+
   it('matches *.criu.log file names', async () => {
     const file = path.join(directory, 'nightly.criu.log');
     await writeFile(file, wasmLines.join('\n'));
