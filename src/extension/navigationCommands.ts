@@ -8,8 +8,8 @@ import { showExplanation } from './explanationDocument';
 
 /**
  * Opens `uri` with line `line` (1-based) selected. Uses the `vscode.open` command rather than
- * `openTextDocument`, because VS Code does not hand files over 50 MB to extensions but can still
- * show them in an editor.
+ * `openTextDocument`, because VS Code does not sync models over 50 MB to extensions
+ * (`TextModel._MODEL_SYNC_LIMIT` in VS Code 1.139) but can still show them in an editor.
  */
 export async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
   const position = new vscode.Position(Math.max(0, line - 1), 0);
