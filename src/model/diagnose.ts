@@ -70,7 +70,9 @@ function pickRootCause(scan: ScanResult, classified: Classified[]): Classified |
 }
 
 function unexplained(scan: ScanResult, facts: LogFacts): Classified {
-  const anchor = scan.failureBanner ?? scan.wrapperFailures[0];
+  // Anchor on the banner, else on the wrapper line that names the CRIU log, else on the first wrapper line.
+  const namesLog = scan.wrapperFailures.find((record) => /log ?file/i.test(record.message));
+  const anchor = scan.failureBanner ?? namesLog ?? scan.wrapperFailures[0];
   const record: LogRecord = anchor ?? { line: 1, endLine: 1, level: 'info', origin: 'criu', message: '', column: 0, lineLength: 0 };
   const onlyWrapper = facts.logKind === 'terminal' && facts.referencedLog !== undefined;
   return {

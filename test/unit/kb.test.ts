@@ -91,7 +91,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'unix-socket.external-in-image': [{ message: 'sk unix: External socket found in image. Consider using the --ext-unix-sk option to allow restoring it.' }],
   'unix-socket.nameless-external': [{ message: "sk unix: Can't dump name-less external socket." }],
   'unix-socket.bind-failed-on-restore': [{ message: "sk unix: Can't bind id 0x1a ino 41234 addr /run/app.sock: Address already in use" }],
-  'unix-socket.name-resolution-needs-newer-kernel': [{ message: 'sk unix: Unable to resolve unix socket name with obsolete method. Try a linux kernel newer than 4.10' }],
+  'kernel-feature.unix-socket-name-resolution': [{ message: 'sk unix: Unable to resolve unix socket name with obsolete method. Try a linux kernel newer than 4.10' }],
   'unix-socket.queued-control-messages': [{ message: 'Control messages in queue, not supported' }],
   'netlink.unread-data': [{ message: 'netlink: The socket has data to read' }],
   'netlink.groups-unsupported': [{ message: 'netlink: Groups above 32 are not supported yet' }],
@@ -103,7 +103,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'namespace.pidns-without-init': [{ message: "Can't dump a pid namespace without the process init" }],
   'namespace.userns-id-not-mapped': [{ message: 'Unable to convert uid or gid' }],
   'namespace.userns-not-owner': [{ message: "One or more namespaces doesn't belong to the target user namespace" }],
-  'namespace.time-namespace-unsupported': [{ message: 'Unable to create a new time namespace: Invalid argument' }],
+  'kernel-feature.time-namespace-unsupported': [{ message: 'Unable to create a new time namespace: Invalid argument' }],
   'namespace.sysv-shm-outside-ipcns': [{ message: "Task 41 with SysVIPC shmem map @7f1200000000 doesn't live in IPC ns" }],
   'namespace.tun-without-netns': [{ message: 'tun: Net namespace is required to dump tun link' }],
   'cgroup.move-task-failed': [{ message: "cg: Can't move 1 into unifie//machine.slice/libpod-dd47.scope/container/cgroup.procs (-1/-1): Bad file descriptor" }],
@@ -134,8 +134,8 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'rlimit.nofile-for-self': [{ message: "rlimit: Can't setup RLIMIT_NOFILE for self: Operation not permitted" }, { message: "rlimir: Can't setup RLIMIT_NOFILE for self: Operation not permitted" }],
   'rlimit.restore-limit-failed': [{ message: "Can't restore cur > max for 42.7" }, { message: 'crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied' }, { message: 'runc: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted: OCI permission denied' }],
   'internal-bug.bug-assertion': [{ message: 'BUG at criu/mem.c:44' }, { message: 'mnt: BUG at criu/mount.c:48' }],
-  'internal-bug.image-missing-or-incompatible': [{ message: 'Unexpected EOF on (empty-image)' }],
-  'internal-bug.missing-plugin': [{ message: 'Missing required plugin: CUDA_PLUGIN' }],
+  'runtime-support.image-missing-or-incompatible': [{ message: 'Unexpected EOF on (empty-image)' }],
+  'runtime-support.missing-plugin': [{ message: 'Missing required plugin: CUDA_PLUGIN' }],
   'permission.podman-rootless': [{ message: 'checkpointing a container requires root' }],
   'process-tree.podman-container-not-running': [{ message: '"created" is not running, cannot checkpoint: container state improper' }],
   'process-tree.podman-rm-without-export': [{ message: "cannot checkpoint containers that have been started with '--rm' unless '--export' is used" }],
@@ -156,7 +156,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'kernel-feature.high-memory-region': [{ message: "Can't dump high memory region 800000000000-800000001000 of task 12 because kernel commit ee71d16d22bb is missing" }],
   'kernel-feature.missing-syscall': [{ message: 'failed to mount autofs: No such device' }, { message: 'System call kcmp is not supported' }],
   'kernel-feature.network-namespace-probe': [{ message: 'Unable create a network namespace: Operation not permitted' }],
-  'kernel-feature.uprobes-vma': [{ message: 'PID 812 has uprobes vma. Consider using --allow-uprobes.' }],
+  'bpf.uprobes-vma': [{ message: 'PID 812 has uprobes vma. Consider using --allow-uprobes.' }],
   'follow-on.operation-failed-banner': [{ message: 'Dumping FAILED.' }, { message: 'Restoring FAILED.' }, { message: 'Pre-dumping FAILED.' }],
   'follow-on.dump-step-failed': [
     { message: 'Collect mappings (pid: 5571) failed with -1' },
@@ -190,6 +190,12 @@ describe('knowledge base', () => {
   it('has unique codes', () => {
     const codes = KNOWLEDGE_BASE.map((entry) => entry.code);
     assert.equal(new Set(codes).size, codes.length);
+  });
+
+  it('prefixes each cause code with its category', () => {
+    for (const entry of KNOWLEDGE_BASE.filter((candidate) => candidate.role === 'cause')) {
+      assert.equal(entry.code.split('.')[0], entry.category, entry.code);
+    }
   });
 
   it('uses only valid categories', () => {

@@ -202,7 +202,7 @@ export const KERNEL_ENTRIES: readonly KbEntry[] = [
       explained(`At start-up CRIU probes the kernel's features and caches them in /run/criu.kdat; this probe failed (${match[1] ? describeErrno(match[1]) : match[0]}). CRIU marks the feature as unavailable and carries on, so this is the cause only if nothing else failed. EPERM here shows that CRIU runs without root.`, ['CRIU runs without root or CAP_SYS_ADMIN.'], [{ description: 'Look for a later error; run CRIU as root if it is the only one.' }]),
   },
   {
-    code: 'kernel-feature.uprobes-vma',
+    code: 'bpf.uprobes-vma',
     category: 'bpf',
     title: 'The process has a uprobe mapping',
     role: 'cause',

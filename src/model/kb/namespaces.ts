@@ -122,7 +122,7 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
       explained('CRIU requires every namespace of the dumped tree to be owned by the tree\'s user namespace; at least one was created by another (usually the host\'s) user namespace.', ['The container joins a namespace of the host or of another container (--network host, --ipc host, --pid container:X) while using a user namespace.'], [{ description: 'Give the container private namespaces (no --network host / --ipc host / --pid host) when it runs in a user namespace.' }]),
   },
   {
-    code: 'namespace.time-namespace-unsupported',
+    code: 'kernel-feature.time-namespace-unsupported',
     category: 'kernel-feature',
     title: 'The kernel has no time namespaces',
     role: 'cause',

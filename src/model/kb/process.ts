@@ -333,7 +333,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
-    code: 'internal-bug.image-missing-or-incompatible',
+    code: 'runtime-support.image-missing-or-incompatible',
     category: 'runtime-support',
     title: 'The checkpoint images are missing or unusable',
     role: 'cause',
@@ -351,7 +351,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
-    code: 'internal-bug.missing-plugin',
+    code: 'runtime-support.missing-plugin',
     category: 'runtime-support',
     title: 'The checkpoint needs a CRIU plugin that is not installed',
     role: 'cause',

@@ -273,7 +273,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
-    code: 'unix-socket.name-resolution-needs-newer-kernel',
+    code: 'kernel-feature.unix-socket-name-resolution',
     category: 'kernel-feature',
     title: 'The kernel is too old to resolve unix socket names',
     role: 'cause',
