@@ -4,20 +4,25 @@ import type { Analysis } from '../model/types';
 
 const WIDTH = 100;
 
-/** Wrap prose to `WIDTH` columns with `indent` before every line; keeps existing line breaks. */
-function wrap(text: string, indent: string): string {
+/**
+ * Wrap prose to `WIDTH` columns with `indent` before the first line of each paragraph and
+ * `hangingIndent` before the lines that continue it; keeps existing line breaks.
+ */
+function wrap(text: string, indent: string, hangingIndent = indent): string {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
+    let prefix = indent;
     let current = '';
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (current && indent.length + current.length + 1 + word.length > WIDTH) {
-        lines.push(indent + current);
+      if (current && prefix.length + current.length + 1 + word.length > WIDTH) {
+        lines.push(prefix + current);
+        prefix = hangingIndent;
         current = word;
       } else {
         current = current ? `${current} ${word}` : word;
       }
     }
-    lines.push(indent + current);
+    lines.push(prefix + current);
   }
   return lines.join('\n');
 }
@@ -51,12 +56,12 @@ export function renderText(analysis: Analysis, file: string): string {
   out.push('', 'What it means:', wrap(root.explanation.explanation, '  '));
   if (root.explanation.causes.length > 0) {
     out.push('', 'Likely causes, most likely first:');
-    root.explanation.causes.forEach((cause, index) => out.push(wrap(`${index + 1}. ${cause}`, '  ')));
+    root.explanation.causes.forEach((cause, index) => out.push(wrap(`${index + 1}. ${cause}`, '  ', '     ')));
   }
   if (root.explanation.fixes.length > 0) {
     out.push('', 'What to do:');
     for (const fix of root.explanation.fixes) {
-      out.push(wrap(`- ${fix.description}`, '  '));
+      out.push(wrap(`- ${fix.description}`, '  ', '    '));
       if (fix.command) out.push(`      $ ${fix.command}`);
       if (fix.configSnippet) out.push(...fix.configSnippet.split('\n').map((line) => `      ${line}`));
     }
