@@ -8,7 +8,8 @@
 // driver. Without that driver the workbench ignores the `payload` URL parameter, which names the
 // extension under development and the suite. Then opens the workbench in headless Chromium and
 // waits for the suite's exit code, which the workbench reports through `window.codeAutomationExit`.
-// Prints the suite's `in-host: N passed, N failed` line; exits 0 only when the suite passed.
+// Ends with the line `in-host: N passed, N failed` (a timeout or a suite that never reports
+// counts as one failure) and exits 0 only when the suite passed.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -138,6 +139,7 @@ async function main() {
 
     if (code === 'timeout') {
       console.log(`run-inhost: timed out after ${options.timeout} s waiting for the suite; see ${runDir.serverLog}`);
+      console.log('in-host: 0 passed, 1 failed');
       return 1;
     }
     console.log(`run-inhost: suite finished in ${seconds} s with exit code ${code}`);
@@ -145,13 +147,15 @@ async function main() {
     const result = JSON.parse(await readFile(resultFile, 'utf8').catch(() => 'null'));
     if (!result) {
       // The suite never reached its summary, for example because a test file threw while loading.
-      console.log('in-host: 0 passed, 1 failed');
       console.log(`run-inhost: the suite wrote no result file (${resultFile}); the extension host log above has the error`);
+      console.log('in-host: 0 passed, 1 failed');
       return 1;
     }
     for (const failure of result.failures) {
       console.log(`run-inhost: FAILED ${failure.title}\n  ${failure.error.split('\n')[0]}`);
     }
+    // The same count line as the suite's, unprefixed, for scripts/test-all.mjs.
+    console.log(`in-host: ${result.passed} passed, ${result.failed} failed`);
     return code === 0 && result.failed === 0 ? 0 : 1;
   } finally {
     await browser?.close().catch(() => {});
