@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import { makeSampleWorkspace } from './make-sample-workspace.mjs';
 import {
+  chromiumPath,
   findCodeServer,
   findFreePort,
   launchChromium,
@@ -62,6 +63,9 @@ async function main() {
   const codeServer = await findCodeServer();
   if (codeServer.missing) {
     throw new Error(`code-server is not available: ${codeServer.missing}`);
+  }
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}; install it (apt-get install chromium) or set CHROMIUM`);
   }
 
   if (!options['no-build']) {

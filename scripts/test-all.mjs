@@ -18,7 +18,7 @@ const inCi = process.env.CI === 'true';
 async function missingVsCodeTools() {
   const codeServer = await findCodeServer();
   if (codeServer.missing) {
-    return `${codeServer.missing} (install it with scripts/vscode-server.sh install)`;
+    return codeServer.missing;
   }
   if (!existsSync(chromiumPath)) {
     return `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM)`;

@@ -67,7 +67,8 @@ export async function findCodeServer() {
     const values = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
     return { node: values.NODE24, entry: values.CODE_SERVER };
   } catch (error) {
-    const reason = String(error.stderr || error.message).trim();
+    // Drop the script's `[vscode-server HH:MM:SS]` log prefix.
+    const reason = String(error.stderr || error.message).trim().replace(/^\[vscode-server [\d:]+\] /gm, '');
     return { missing: reason || 'scripts/vscode-server.sh paths failed' };
   }
 }
