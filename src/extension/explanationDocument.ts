@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 
+import { analyzeText } from '../model/analyze';
+import type { Analysis } from '../model/types';
+import { analyzeLogFile } from '../node/analyzeLogFile';
 import type { AnalysisStore } from './analysisStore';
 import { findingAtLine } from './diagnosticFindings';
 import { explanationMarkdown } from './findingText';
@@ -41,21 +44,31 @@ function parseExplanationUri(uri: vscode.Uri): ExplanationQuery | undefined {
  * Registers the content provider of explanation documents. Each request renders the document
  * from the stored analysis, and a new analysis of that log refreshes the open documents.
  */
-export function registerExplanationDocuments(store: AnalysisStore): vscode.Disposable {
+export function registerExplanationDocuments(store: AnalysisStore, log: vscode.LogOutputChannel): vscode.Disposable {
   const changeEmitter = new vscode.EventEmitter<vscode.Uri>();
 
   const provider: vscode.TextDocumentContentProvider = {
     onDidChange: changeEmitter.event,
-    provideTextDocumentContent(uri) {
+    async provideTextDocumentContent(uri) {
       const query = parseExplanationUri(uri);
       if (!query) return `# Invalid explanation link\n\nThe link ${uri.toString(true)} names no log and line.\n`;
 
       const logUri = vscode.Uri.parse(query.log);
       const logName = logUri.path.split('/').pop() ?? query.log;
-      const analysis = store.get(logUri)?.analysis;
-      const finding = analysis ? findingAtLine(analysis, query.line) : undefined;
-      if (!analysis || !finding) {
-        return `# Explanation not available\n\nNo analysis of ${logName} has a finding on line ${query.line}. Open the log again, or run "Checkpoint Lens: Analyze CRIU Log File…" on it.\n`;
+      let analysis: Analysis;
+      try {
+        // The log may have been closed since the link was made, e.g. when the explanation
+        // replaced its preview editor, so fall back to reading it again.
+        analysis = store.get(logUri)?.analysis ?? (await analyzeClosedLog(logUri));
+      } catch (error) {
+        log.warn(`Reading ${logUri.toString(true)} for its explanation failed: ${String(error)}`);
+        const reason = error instanceof Error ? error.message : String(error);
+        return `# Explanation not available\n\n${logName} could not be read again: ${reason}\n`;
+      }
+
+      const finding = findingAtLine(analysis, query.line);
+      if (!finding) {
+        return `# Explanation not available\n\n${logName} has no finding on line ${query.line} any more. Open the log again to see its current diagnostics.\n`;
       }
       return explanationMarkdown(finding, analysis, logName);
     },
@@ -74,6 +87,13 @@ export function registerExplanationDocuments(store: AnalysisStore): vscode.Dispo
     vscode.workspace.registerTextDocumentContentProvider(EXPLANATION_SCHEME, provider),
     store.onDidChange(refreshOpenExplanations),
   );
+}
+
+/** Analyzes a log that is not open: streamed from disk for files, read whole otherwise. */
+async function analyzeClosedLog(logUri: vscode.Uri): Promise<Analysis> {
+  if (logUri.scheme === 'file') return (await analyzeLogFile(logUri.fsPath)).analysis;
+  const bytes = await vscode.workspace.fs.readFile(logUri);
+  return analyzeText(new TextDecoder().decode(bytes));
 }
 
 /**

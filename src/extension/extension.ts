@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // Diagnostics subscribe to the store before the first analysis runs, so none is missed.
     registerDiagnostics(store, readSettings),
     registerDocumentAnalysis(store, readSettings, log),
-    registerExplanationDocuments(store),
+    registerExplanationDocuments(store, log),
     registerHover(store),
     registerCodeActions(store),
     registerFixCommands(),

@@ -74,4 +74,20 @@ export default async function walk({ workbench, step }) {
     expect(text.includes('files-reg.c:1790'), `hover lacks the CRIU source link: ${text.slice(0, 600)}`);
     return { characters: text.length };
   });
+
+  await step('open the explanation from the Problems code link', async () => {
+    await workbench.openProblems();
+    const link = page.locator('.markers-panel .monaco-list-row').getByText(/^mount-lookup\./).first();
+    await link.waitFor({ state: 'visible', timeout: 15_000 });
+    await link.click();
+    const tab = page.locator('.tabs-container .tab.active', { hasText: /mount-lookup.*\.md/ });
+    await tab.waitFor({ timeout: 15_000 });
+    const firstLine = page.locator('.editor-instance .view-lines .view-line', { hasText: /^#\s/ }).first();
+    await firstLine.waitFor({ timeout: 15_000 });
+    await workbench.screenshot('06-explanation');
+    const heading = (await firstLine.innerText()).trim();
+    expect(!heading.includes('not available'), `explanation missing: ${heading}`);
+    expect(/mount/i.test(heading), `explanation heading does not name the mount: ${heading}`);
+    return { tab: (await tab.innerText()).trim(), heading };
+  });
 }
