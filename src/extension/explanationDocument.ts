@@ -7,7 +7,7 @@ import type { AnalysisStore } from './analysisStore';
 import { findingAtLine } from './diagnosticFindings';
 import { explanationMarkdown } from './findingText';
 
-/** Scheme of the read-only Markdown documents that hold a finding's full explanation. */
+/** Scheme of the read-only Markdown documents that contain a finding's full explanation. */
 export const EXPLANATION_SCHEME = 'checkpoint-lens-explanation';
 
 interface ExplanationQuery {
