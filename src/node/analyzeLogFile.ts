@@ -2,7 +2,10 @@ import { open } from 'node:fs/promises';
 
 import { LogAnalyzer } from '../model/analyze';
 import type { Analysis } from '../model/types';
+import { createNewlineCounter, type NewlineCounter } from './newlineCounter';
 import { checkLogFile, LogFileError, type LogFileStats, type ReadLogFileOptions } from './readLogFile';
+
+export { countNewlines } from './newlineCounter';
 
 /**
  * Byte strings that every error and warning record contains, banners such as `Dumping FAILED.`
@@ -39,36 +42,6 @@ export interface AnalyzeLogFileOptions extends ReadLogFileOptions {
   headLines?: number;
   /** Bytes at the end parsed whole; default 256 KiB. */
   tailBytes?: number;
-}
-
-/**
- * Count LF bytes in `bytes[start, end)`. Four bytes at a time: for each byte of `x = word ^ 0x0a0a0a0a`,
- * `((x & 0x7f) + 0x7f) | x` has its top bit set exactly when the byte is not zero, and no carry crosses
- * bytes because each sum stays below 0x100. This runs several times faster than `indexOf` in a loop.
- */
-export function countNewlines(bytes: Uint8Array, start: number, end: number): number {
-  let count = 0;
-  let index = start;
-  while (index < end && ((bytes.byteOffset + index) & 3) !== 0) {
-    if (bytes[index] === NEWLINE) count++;
-    index++;
-  }
-  const wordCount = (end - index) >> 2;
-  if (wordCount > 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + index, wordCount);
-    for (let word = 0; word < wordCount; word++) {
-      const x = words[word] ^ 0x0a0a0a0a;
-      const zeroBytes = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-      // Move each flag from bit 7 to bit 0 of its byte, then add the four bytes up in the top byte.
-      count += Math.imul((zeroBytes >>> 7) & 0x01010101, 0x01010101) >>> 24;
-    }
-    index += wordCount << 2;
-  }
-  while (index < end) {
-    if (bytes[index] === NEWLINE) count++;
-    index++;
-  }
-  return count;
 }
 
 /** Start offsets of the lines in `block[start, end)` that contain a marker, ascending and unique. */
@@ -108,6 +81,7 @@ class LineScanner {
     private readonly headLines: number,
     /** File offset from which every line is parsed. */
     private readonly wholeFrom: number,
+    private readonly newlines: NewlineCounter,
   ) {}
 
   /** Take the next chunk of the file; `fileOffset` is the offset of its first byte. */
@@ -155,7 +129,7 @@ class LineScanner {
     while (next < marked.length) {
       const lineStart = marked[next++];
       if (lineStart < decodedUntil) continue;
-      this.skipLines(countNewlines(block, decodedUntil, lineStart));
+      this.skipLines(this.newlines.countIn(block, decodedUntil, lineStart));
       decodedUntil = this.decodeLine(block, lineStart);
       // Decode the lines that follow a marked line, since the first unmarked one may continue its message.
       while (decodedUntil < fastEnd) {
@@ -165,7 +139,7 @@ class LineScanner {
         next++;
       }
     }
-    this.skipLines(countNewlines(block, decodedUntil, fastEnd));
+    this.skipLines(this.newlines.countIn(block, decodedUntil, fastEnd));
 
     position = fastEnd;
     while (position < end) position = this.decodeLine(block, position);
@@ -234,7 +208,8 @@ export async function analyzeLogFile(path: string, options: AnalyzeLogFileOption
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const analyzer = new LogAnalyzer({ fileName: path });
   const wholeFrom = Math.max(0, totalBytes - (options.tailBytes ?? TAIL_BYTES));
-  const scanner = new LineScanner(analyzer, maxLineBytes, options.headLines ?? HEAD_LINES, wholeFrom);
+  const newlines = createNewlineCounter(CHUNK_BYTES);
+  const scanner = new LineScanner(analyzer, maxLineBytes, options.headLines ?? HEAD_LINES, wholeFrom, newlines);
 
   let handle;
   try {
@@ -243,8 +218,8 @@ export async function analyzeLogFile(path: string, options: AnalyzeLogFileOption
     throw new LogFileError('unreadable', path, `Cannot read ${path}: ${messageOf(error)}. CRIU logs are often owned by root; copy the file or change its permissions.`);
   }
   try {
-    // Buffer.alloc gives an unpooled buffer at offset 0, which keeps the word reads of countNewlines aligned.
-    const chunk = Buffer.alloc(CHUNK_BYTES);
+    // Reads go straight into the counter's buffer (WebAssembly memory where the engine runs it), so counting copies nothing.
+    const chunk = newlines.buffer;
     let bytesRead = 0;
     for (;;) {
       options.signal?.throwIfAborted();
