@@ -146,8 +146,10 @@ function factLines(facts: LogFacts): string[] {
   return lines;
 }
 
+/** Rebuild the record as CRIU printed it, without the timestamp: `Error (criu/mount.c:948): mnt: ...`. */
 function recordText(record: LogRecord): string {
-  const location = record.location ? `(${record.location.file}:${record.location.line}): ` : '';
+  const level = record.level === 'error' ? 'Error ' : record.level === 'warn' ? 'Warn ' : '';
+  const location = record.location ? `${level}(${record.location.file}:${record.location.line}): ` : '';
   return `${location}${record.message}`;
 }
 

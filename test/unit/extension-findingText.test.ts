@@ -94,7 +94,7 @@ describe('explanationMarkdown', () => {
     assert.match(markdown, /^# A mapped file lives on a mount outside the container\n/);
     assert.match(markdown, /Root cause in `dump\.log`, line 338/);
     assert.match(markdown, /- CRIU 4\.1\.1\n/);
-    assert.match(markdown, /```\n\(criu\/files-reg\.c:1790\): Can't lookup mount=174 for fd=-3 path=\/\n```/);
+    assert.match(markdown, /```\nError \(criu\/files-reg\.c:1790\): Can't lookup mount=174 for fd=-3 path=\/\n```/);
     assert.match(markdown, /## Likely causes/);
     assert.match(markdown, /## Fixes/);
   });
