@@ -141,7 +141,19 @@ export function parseLine(rawLine: string): LineSegment[] {
   const pieTask = criuPrefix?.[4] !== undefined ? Number(criuPrefix[4]) : undefined;
   const taskPid = criuPrefix?.[3] !== undefined ? Number(criuPrefix[3]) : undefined;
   const origin: RecordOrigin = pieTask !== undefined ? 'pie' : 'criu';
-  const common = { origin, timestamp, pid: pieTask ?? taskPid, hasCriuPrefix, fromTerminal };
+  // Object literals with every field, not `{ ...common }`: V8 copies a spread object through a slow
+  // path, which made this function about ten times slower.
+  const segmentOf = (level: RecordLevel, message: string, column: number, location?: SourceLocation): LineSegment => ({
+    level,
+    origin,
+    timestamp,
+    pid: pieTask ?? taskPid,
+    location,
+    message,
+    column,
+    hasCriuPrefix,
+    fromTerminal,
+  });
 
   const segments: LineSegment[] = [];
   LEVEL_MARKER.lastIndex = bodyStart;
@@ -149,19 +161,14 @@ export function parseLine(rawLine: string): LineSegment[] {
   if (!marker || line.slice(bodyStart, marker.index).trim() !== '') {
     // Text before the first marker (or the whole line) is a plain record.
     const end = marker ? marker.index : line.length;
-    const text = line.slice(bodyStart, end).trimEnd();
-    segments.push({ ...common, level: 'info', message: text, column: bodyStart });
+    segments.push(segmentOf('info', line.slice(bodyStart, end).trimEnd(), bodyStart));
   }
   while (marker) {
     const next = LEVEL_MARKER.exec(line);
     const messageEnd = next ? next.index : line.length;
-    segments.push({
-      ...common,
-      level: marker[1] === 'Error' ? 'error' : 'warn',
-      location: { file: marker[2], line: Number(marker[3]) },
-      message: line.slice(marker.index + marker[0].length, messageEnd).trimEnd(),
-      column: marker.index,
-    });
+    const level = marker[1] === 'Error' ? 'error' : 'warn';
+    const message = line.slice(marker.index + marker[0].length, messageEnd).trimEnd();
+    segments.push(segmentOf(level, message, marker.index, { file: marker[2], line: Number(marker[3]) }));
     marker = next;
   }
   return segments;

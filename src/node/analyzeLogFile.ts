@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 import { LogAnalyzer } from '../model/analyze';
 import type { Analysis } from '../model/types';
@@ -199,7 +199,7 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * Analyse a CRIU log file of any size in bounded memory: one chunk buffer and the kept records.
+ * Analyse a CRIU log file of any size in bounded memory: two chunk buffers and the kept records.
  * Rejects with `LogFileError` for a missing path, a directory, an unreadable, empty or binary file,
  * and with an `AbortError` when `signal` aborts.
  */
@@ -208,35 +208,45 @@ export async function analyzeLogFile(path: string, options: AnalyzeLogFileOption
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const analyzer = new LogAnalyzer({ fileName: path });
   const wholeFrom = Math.max(0, totalBytes - (options.tailBytes ?? TAIL_BYTES));
-  const newlines = createNewlineCounter(CHUNK_BYTES);
+  // Two halves: the next read fills one while the scanner works on the other.
+  const newlines = createNewlineCounter(2 * CHUNK_BYTES);
+  const halves = [newlines.buffer.subarray(0, CHUNK_BYTES), newlines.buffer.subarray(CHUNK_BYTES)];
   const scanner = new LineScanner(analyzer, maxLineBytes, options.headLines ?? HEAD_LINES, wholeFrom, newlines);
 
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
     throw new LogFileError('unreadable', path, `Cannot read ${path}: ${messageOf(error)}. CRIU logs are often owned by root; copy the file or change its permissions.`);
   }
+  const readInto = async (target: Buffer): Promise<number> => {
+    try {
+      return (await handle.read(target, 0, CHUNK_BYTES, null)).bytesRead;
+    } catch (error) {
+      throw new LogFileError('read-failed', path, `Reading ${path} failed: ${messageOf(error)}.`);
+    }
+  };
+
+  // Reads go straight into the counter's buffer (WebAssembly memory where the engine runs it), so counting copies nothing.
+  let current = 0;
+  let nextRead = readInto(halves[current]);
   try {
-    // Reads go straight into the counter's buffer (WebAssembly memory where the engine runs it), so counting copies nothing.
-    const chunk = newlines.buffer;
     let bytesRead = 0;
     for (;;) {
-      options.signal?.throwIfAborted();
-      let count: number;
-      try {
-        ({ bytesRead: count } = await handle.read(chunk, 0, CHUNK_BYTES, null));
-      } catch (error) {
-        throw new LogFileError('read-failed', path, `Reading ${path} failed: ${messageOf(error)}.`);
-      }
+      const count = await nextRead;
       if (count === 0) break;
+      const chunk = halves[current].subarray(0, count);
+      current = 1 - current;
+      options.signal?.throwIfAborted();
+      nextRead = readInto(halves[current]);
+
       if (bytesRead < BINARY_SNIFF_BYTES) {
-        const nul = chunk.subarray(0, Math.min(count, BINARY_SNIFF_BYTES - bytesRead)).indexOf(0);
+        const nul = chunk.subarray(0, BINARY_SNIFF_BYTES - bytesRead).indexOf(0);
         if (nul >= 0) {
           throw new LogFileError('binary', path, `${path} contains binary data (a NUL byte at offset ${bytesRead + nul}), so it is not a CRIU log. Pick the text log, e.g. dump.log, not an image file such as pages-1.img.`);
         }
       }
-      scanner.push(chunk.subarray(0, count), bytesRead);
+      scanner.push(chunk, bytesRead);
       bytesRead += count;
       options.onProgress?.(bytesRead, totalBytes);
     }
@@ -253,6 +263,8 @@ export async function analyzeLogFile(path: string, options: AnalyzeLogFileOption
     };
     return { analysis: analyzer.finish(), stats };
   } finally {
+    // A read may still be under way after an error or an abort; closing under it would fail.
+    await nextRead.catch(() => 0);
     await handle.close();
   }
 }
