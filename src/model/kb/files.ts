@@ -209,6 +209,25 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'link-remap.fifo-missing-on-restore',
+    category: 'link-remap',
+    title: 'A named pipe that was open at checkpoint time is missing on restore',
+    role: 'cause',
+    patterns: [/Can't open (?:fake )?fifo (0x[0-9a-f]+) \[(.+?)\](?::\s*(.*))?$/],
+    explain: ({ match }) =>
+      explained(
+        `Restore reopens a named pipe (FIFO) by its path, ${match[2]}, and the open failed with ${describeErrno(match[3])}. The FIFO's buffered data is in the checkpoint, but the FIFO node itself is a file of the container's filesystem and must exist again at restore.`,
+        [
+          'The FIFO lived on a tmpfs (/run, /tmp) or a volume that was not recreated with the same contents.',
+          'The container is restored from an export without its rootfs changes (--ignore-rootfs), or with other volumes.',
+        ],
+        [
+          { description: 'Restore with the same volumes and rootfs changes as at checkpoint time, or have the application create the FIFO in a directory that is part of the checkpointed container filesystem.' },
+          { description: `Check the path before restoring: ls -l ${match[2]} inside the container's root must show a FIFO (type p).` },
+        ],
+      ),
+  },
+  {
     code: 'link-remap.file-changed-since-dump',
     category: 'link-remap',
     title: 'A file changed between checkpoint and restore',
@@ -369,6 +388,45 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
         `An epoll instance of task ${match[2]} still has a watch for descriptor ${match[1]}, but the task no longer has that descriptor (it was closed while the file stays open elsewhere). CRIU cannot re-add a watch for a file it cannot reach through a descriptor.`,
         ['The application closed a descriptor without removing it from epoll first, and another descriptor (dup, fork) keeps the file alive.'],
         [{ description: 'Fix the application to call epoll_ctl(EPOLL_CTL_DEL) before close(), or checkpoint when no such stale watch exists.' }],
+      ),
+  },
+  {
+    code: 'rlimit.fd-number-too-big',
+    category: 'rlimit',
+    title: 'A descriptor number is above what the restore host allows',
+    role: 'cause',
+    patterns: [/Too big FD number to restore (\d+)/],
+    explain: ({ match }) =>
+      explained(
+        `The checkpoint contains descriptor number ${match[1]}, and restore checks it against the kernel's fs.nr_open limit (the largest RLIMIT_NOFILE a process may get) on this host. A descriptor at or above that limit cannot be recreated.`,
+        [
+          'The dump host has a higher fs.nr_open (sysctl) than the restore host; some services raise it to allow millions of descriptors.',
+          'The application calls dup2() to a very high descriptor number.',
+        ],
+        [
+          { description: `Raise fs.nr_open on the restore host above ${match[1]} (sysctl -w fs.nr_open=<value>) and restore again.`, command: 'sysctl fs.nr_open' },
+        ],
+      ),
+  },
+  {
+    code: 'runtime-support.inherit-fd-invalid',
+    category: 'runtime-support',
+    title: 'A descriptor the runtime hands to CRIU is not open',
+    role: 'cause',
+    patterns: [/Can't fstat inherit fd (\d+)(?::\s*(.*))?$/, /Invalid inherit fd argument: (.*)/],
+    explain: ({ match }) =>
+      explained(
+        /Invalid inherit/.test(match[0])
+          ? `CRIU could not parse the --inherit-fd argument "${match[1]}"; the expected form is fd[N]:<key>.`
+          : `The caller of CRIU passed descriptor ${match[1]} with --inherit-fd (runtimes do this for the container's stdio pipes and for external namespaces), and fstat() on it failed with ${describeErrno(match[2])}. The runtime closed the descriptor, or never passed it, before CRIU started.`,
+        [
+          'A runtime or libcriu version combination in which the descriptors listed for CRIU are not the ones kept open for it (a regression of a development build of crun, runc or libcriu).',
+          'A hand-written criu restore call names a descriptor that the shell did not open.',
+        ],
+        [
+          { description: 'Use released, matching versions of the runtime, libcriu and criu (crun --version, runc --version, criu --version); after updating one of them, update the others.' },
+          { description: 'When calling criu yourself, open the descriptor in the shell first (for example `3<file`) and pass the same number in fd[3]:<key>.' },
+        ],
       ),
   },
 ];

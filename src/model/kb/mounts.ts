@@ -343,4 +343,42 @@ export const MOUNT_ENTRIES: readonly KbEntry[] = [
         [upgradeCriu('3.x (current 4.x preferred)', 'current versions parse long mountinfo lines.')],
       ),
   },
+  {
+    code: 'mount-namespace.tar-missing',
+    category: 'mount-namespace',
+    title: 'tar is not installed where CRIU runs',
+    role: 'cause',
+    patterns: [/execvp\("tar", \.\.\.\) failed(?::\s*(.*))?/],
+    explain: ({ match }) =>
+      explained(
+        `CRIU saves the contents of every tmpfs mount that belongs to the container (not the external ones the runtime declares) by running \`tar --create --gzip\`, and restores them with \`tar --extract\`. Starting tar failed with ${describeErrno(match[1])}. CRIU looks tar up in the PATH of its own environment on the host, not inside the container. The "exited, status=1" and "Can't dump tmpfs content" errors that follow are consequences.`,
+        ['tar (GNU tar, with gzip) is not installed on the host, a minimal image or the root where the runtime runs CRIU.', 'CRIU runs with a PATH that does not include /usr/bin or /bin.'],
+        [{ description: 'Install GNU tar and gzip on the host (apt-get install tar gzip, or dnf install tar gzip) and retry.' }],
+      ),
+  },
+  {
+    code: 'mount-namespace.tmpfs-content-failed',
+    category: 'mount-namespace',
+    title: 'The contents of a tmpfs mount could not be saved or restored',
+    role: 'cause',
+    patterns: [/Can't (dump|restore) tmpfs content/],
+    explain: ({ match }) =>
+      explained(
+        `A tmpfs mounted inside the container lives only in memory, so CRIU ${match[1] === 'dump' ? 'archives its files with `tar --create` into the image directory' : 'unpacks its saved files with `tar --extract` into the new mount'}; tar failed. Its own messages ("tar: ...: Cannot open: ...") and its exit status are printed right before this line.`,
+        match[1] === 'dump'
+          ? [
+              'tar cannot read a file on the tmpfs (a socket, a file without read permission in a user namespace, a file removed while tar ran).',
+              'The image directory is full or not writable.',
+              'tar or gzip is missing where CRIU runs (an execvp error names it).',
+            ]
+          : [
+              'The tmpfs on the restore host is smaller than the saved contents (size= mount option, "No space left on device").',
+              'The archive in the image directory is incomplete (the checkpoint was copied only in part).',
+            ],
+        [
+          { description: 'Read the tar messages above this line; they name the file and the reason.' },
+          { description: 'If the files need not be part of the checkpoint, bind-mount a host directory there instead of a tmpfs (podman run -v HOSTDIR:PATH): runc and crun declare bind mounts external, so CRIU does not archive them.' },
+        ],
+      ),
+  },
 ];

@@ -1,5 +1,5 @@
 import type { KbEntry } from '../types';
-import { criuConfigFixes, criuOlderThan, describeErrno, explained, upgradeCriu } from './helpers';
+import { criuConfigFixes, criuOlderThan, describeErrno, explained, formatBytes, upgradeCriu } from './helpers';
 
 /** Tools CRIU runs while dumping or restoring a network namespace, with the package that ships them. */
 const NETWORK_TOOLS: Record<string, { package: string; purpose: string }> = {
@@ -52,6 +52,87 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
         [
           { description: 'Install iptables on the host (apt-get install iptables / dnf install iptables) and check that `iptables-restore --version` works as root.' },
           ...criuConfigFixes('network-lock', 'network-lock nftables', 'use nftables for the network lock (needs a CRIU built with libnftables).'),
+        ],
+      ),
+  },
+  {
+    code: 'namespace.unsupported-link',
+    category: 'namespace',
+    title: 'The network namespace has an interface type CRIU cannot dump',
+    role: 'cause',
+    patterns: [/Unsupported link (\d+) \(type (\d+) kind (.*)\)/, /Unsupported link type (\d+)/],
+    explain: ({ match }) =>
+      explained(
+        match[3] !== undefined
+          ? `CRIU saves every interface of a dumped network namespace and knows how to recreate loopback, veth, tun/tap, macvlan, sit, bridge and a few others. Interface ${match[1]} is of kind "${match[3].trim() || 'none'}" (ARPHRD type ${match[2]}), which it cannot recreate, so the dump stops.`
+          : `The image contains a network interface of type ${match[1]} that this CRIU cannot recreate on restore.`,
+        [
+          'A VPN or overlay tool inside the container created its own interface (WireGuard, VXLAN, GRE, ipvlan).',
+          'The interface was moved into the container from the host (ip link set <dev> netns <pid>).',
+        ],
+        [
+          { description: 'Delete the interface before checkpointing and let the application create it again after restore (ip link del <dev> inside the container).' },
+          { description: 'Or run the tunnel on the host and give the container a plain veth network.' },
+        ],
+      ),
+  },
+  {
+    code: 'namespace.iptables-legacy-missing',
+    category: 'namespace',
+    title: 'The checkpoint has iptables rules but the host has no legacy iptables',
+    role: 'cause',
+    patterns: [/Can't restore ip(6?)tables dump - no legacy version present/],
+    explain: ({ match }) =>
+      explained(
+        `The checkpoint contains the network namespace's ip${match[1]}tables rules as written by ip${match[1]}tables-save. CRIU built with nftables support restores such rules only with the legacy backend (ip${match[1]}tables-legacy-restore, or an ip${match[1]}tables-restore that reports "legacy"), and this host has only the nftables-based tools.`,
+        [
+          'The dump host used legacy iptables and the restore host switched to iptables-nft (most current distributions).',
+          'The iptables-legacy binaries are not installed where CRIU runs.',
+        ],
+        [
+          { description: 'Install the legacy tools on the restore host (Debian/Ubuntu: apt-get install iptables, which ships iptables-legacy-restore; Fedora: dnf install iptables-legacy).' },
+          { description: 'Or use the same iptables backend on dump and restore hosts (update-alternatives --display iptables).' },
+        ],
+      ),
+  },
+  {
+    code: 'namespace.sysctl-restore-failed',
+    category: 'namespace',
+    title: 'A namespaced sysctl could not be restored',
+    role: 'cause',
+    patterns: [/Can't open sysctl (\S+?)(?::\s*(.*))?$/],
+    explain: ({ match }) => {
+      const name = match[1];
+      const isIpv6 = /ipv6/.test(name);
+      return explained(
+        `Restore writes the sysctls it saved for the task's namespaces (network, IPC, UTS) through /proc/sys inside a helper process; opening ${name} failed with ${describeErrno(match[2])}. The "worker failed" line that follows reports the same failure.`,
+        [
+          ...(isIpv6 ? ['IPv6 is disabled on the restore host (ipv6.disable=1), so /proc/sys/net/ipv6 does not exist.'] : []),
+          'The restore host runs a kernel without this sysctl (older or differently configured than the dump host).',
+          'The sysctl belongs to an interface that does not exist in the restored network namespace.',
+        ],
+        [
+          { description: `Check the sysctl on the restore host (sysctl ${name.replace(/\//g, '.')}) and restore on a host with the same kernel features${isIpv6 ? ', with IPv6 enabled' : ''}.` },
+        ],
+      );
+    },
+  },
+  {
+    code: 'namespace.external-ns-missing',
+    category: 'namespace',
+    title: 'Restore has no namespace for an external namespace key',
+    role: 'cause',
+    patterns: [/Unable to find an external (netns|pidns): (\S+)/],
+    explain: ({ match }) =>
+      explained(
+        `The checkpoint marks the task's ${match[1] === 'netns' ? 'network' : 'PID'} namespace as external under the key ${match[2]}: it was not created by the container but joined from outside (runc and crun do this when the OCI spec names an existing namespace path). Restore needs the caller to hand in a namespace for that key (--inherit-fd fd[N]:${match[2]}), and none was passed.`,
+        [
+          'The checkpoint is restored by a different runtime or runtime configuration than the one that dumped it, and the new configuration creates a namespace instead of naming an existing path.',
+          'criu restore is run by hand without the --inherit-fd the runtime would add.',
+        ],
+        [
+          { description: 'Restore with the same engine and the same namespace setup (for example the same --network option) as the checkpoint.' },
+          { description: `When calling criu yourself, open the namespace file and pass it: criu restore --inherit-fd fd[3]:${match[2]} 3</var/run/netns/<name> ...` },
         ],
       ),
   },
@@ -197,6 +278,64 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
         [
           { description: 'Check for tasks in D state (ps -o pid,stat,wchan -p PID) and retry when they are runnable.' },
           ...criuConfigFixes('timeout', 'timeout 30', 'give the freezer more time (seconds).'),
+        ],
+      ),
+  },
+  {
+    code: 'cgroup.controller-mount-failed',
+    category: 'cgroup',
+    title: 'CRIU could not mount a cgroup controller recorded in the checkpoint',
+    role: 'cause',
+    patterns: [/Can't mount controller dir (\S+?)(?::\s*(.*))?$/, /Unable to mount the cgroup \((\S+)\) file system(?::\s*(.*))?$/],
+    explain: ({ match }) => {
+      const controller = match[1].replace(/^.*\//, '');
+      return explained(
+        `On restore CRIU mounts each cgroup controller recorded in the checkpoint into a temporary directory (.criu.cgyard.*) to find and create the container's cgroups; mounting controller "${controller}" failed with ${describeErrno(match[2])}. On cgroup v1, EINVAL means the kernel has no v1 hierarchy with that name: the controller does not exist on this host or is bound to the v2 hierarchy.`,
+        [
+          'The dump host and the restore host differ in kernel version or cgroup setup, so a controller recorded at dump time (for example "misc", which Linux 5.13 added) is not available as a cgroup v1 hierarchy here.',
+          'The restore host mixes cgroup v1 and v2 (hybrid mode) differently from the dump host.',
+        ],
+        [
+          { description: 'Restore on a node with the same kernel and cgroup layout as the dump host (compare `cat /proc/cgroups` and `stat -fc %T /sys/fs/cgroup` on both).' },
+          { description: 'Prefer cgroup v2 on both hosts (systemd.unified_cgroup_hierarchy=1), where CRIU records a single hierarchy.' },
+        ],
+      );
+    },
+  },
+  {
+    code: 'cgroup.cgroup-missing-on-restore',
+    category: 'cgroup',
+    title: 'A cgroup of the checkpoint does not exist on the restore host',
+    role: 'cause',
+    patterns: [/Cgroup dir (\S+) doesn't exist/],
+    explain: ({ match }) =>
+      explained(
+        `The checkpoint places tasks into cgroup ${match[1]}. In the "none" and "props" cgroup modes (--manage-cgroups=none or props) CRIU does not create missing cgroups, so the directory must exist before restore; it does not.`,
+        [
+          'The container is restored under another name or ID, so its cgroup path (systemd scope, Docker or Kubernetes slice) differs from the recorded one.',
+          'A CRIU configuration file sets manage-cgroups to none or props.',
+        ],
+        [
+          ...criuConfigFixes('manage-cgroups', 'manage-cgroups soft', 'let CRIU create missing cgroups and restore their settings where it can.', { crunDefaultConfWorks: false }),
+          { description: 'Or leave placement to the runtime with manage-cgroups ignore, which crun and runc select when they create a new cgroup for the restored container.' },
+        ],
+      ),
+  },
+  {
+    code: 'cgroup.memory-reserve-failed',
+    category: 'cgroup',
+    title: 'Restore could not reserve memory for the restored process',
+    role: 'cause',
+    patterns: [/Unable to reserve memory \((\d+) bytes\)(?::\s*(.*))?/],
+    explain: ({ match }) =>
+      explained(
+        `Before mapping the saved memory, CRIU reserves one area large enough for all private mappings of a task (${formatBytes(Number(match[1]))}); the mmap() failed with ${describeErrno(match[2])}. The reservation counts against the memory limits of the restored container and of the host.`,
+        [
+          'The container is restored with a lower memory limit (podman --memory, a Kubernetes limit) than the process used at checkpoint time.',
+          'The host has less free memory, or strict overcommit (vm.overcommit_memory=2) refuses the reservation.',
+        ],
+        [
+          { description: 'Restore with at least the memory limit the container had when it was checkpointed, on a host with enough free memory (free -h; cat /proc/sys/vm/overcommit_memory).' },
         ],
       ),
   },

@@ -1,5 +1,10 @@
 import type { KbEntry } from '../types';
-import { criuOlderThan, describeErrno, explained, podmanFix, READ_FULL_LOG, upgradeCriu } from './helpers';
+import { criuConfigFixes, criuOlderThan, describeErrno, errnoName, explained, podmanFix, READ_FULL_LOG, upgradeCriu } from './helpers';
+
+/** Return the last match group that reads like an errno text (`Connection refused`). */
+function lastErrno(match: RegExpMatchArray): string | undefined {
+  return match.slice(1).reverse().find((group) => group !== undefined && /^[A-Z][a-z]+( [a-z/]+)+$/.test(group.trim()));
+}
 
 /** Linux resource numbers as runc prints them in `error setting rlimit type N`. */
 const RLIMIT_NAMES: Record<string, string> = { '6': 'RLIMIT_NPROC', '7': 'RLIMIT_NOFILE', '8': 'RLIMIT_MEMLOCK', '3': 'RLIMIT_STACK', '4': 'RLIMIT_CORE' };
@@ -98,6 +103,30 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
           { description: 'Restore into a new PID namespace: containers do this automatically; for plain criu use criu-ns or `unshare -p -m --fork --mount-proc criu restore ...`.' },
         ],
       ),
+  },
+  {
+    code: 'pid-collision.thread-id-in-use',
+    category: 'pid-collision',
+    title: 'A thread could not be created with its original ID',
+    role: 'cause',
+    patterns: [/Unable to create a thread: (-?\d+)/],
+    explain: ({ match }) => {
+      const code = Number(match[1]);
+      const name = errnoName(code);
+      return explained(
+        `The restorer code running inside a restored task recreates its threads with their original thread IDs; clone failed with ${code}${name ? ` (-${name})` : ''}. ${code === -17 ? 'EEXIST means another process or thread in the target PID namespace already uses that ID.' : 'The restorer prints the raw negative errno.'}`,
+        code === -17
+          ? [
+              'The original container or an earlier restore from the same checkpoint still runs in the same PID namespace.',
+              'Plain criu restores into the host PID namespace, where other processes took the IDs.',
+            ]
+          : ['The restored container is under a pids limit (podman --pids-limit, a Kubernetes pod limit) smaller than its number of threads.', 'The host is short of memory for new threads.'],
+        [
+          { description: 'Stop the original container and any other copy of it, then restore again; restore plain criu trees into a new PID namespace (criu-ns, or unshare -p -m --fork --mount-proc criu restore ...).' },
+          { description: 'Check the pids limit of the target cgroup (cat pids.max) against the thread count of the checkpointed process.' },
+        ],
+      );
+    },
   },
   {
     code: 'pid-collision.pid-mismatch',
@@ -239,6 +268,41 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'parasite.pending-sigtrap',
+    category: 'parasite',
+    title: 'A thread has a pending SIGTRAP from a debugger',
+    role: 'cause',
+    patterns: [/Can't dump the (\d+) thread with a pending SIGTRAP/],
+    explain: ({ match }) =>
+      explained(
+        `Thread ${match[1]} has a SIGTRAP queued, the signal a breakpoint or single step raises. CRIU itself stops tasks through ptrace and cannot tell such a SIGTRAP from its own traps, so it refuses to dump the thread.`,
+        ['A debugger (gdb, lldb, a language debugger) was attached and left a breakpoint trap pending when it detached.', 'The application raises SIGTRAP itself (some runtimes use it for internal breakpoints).'],
+        [{ description: 'Detach debuggers, let the process handle or clear the signal (continue it), and retry the checkpoint.' }],
+      ),
+  },
+  {
+    code: 'parasite.unseizable-task',
+    category: 'parasite',
+    title: 'CRIU could not attach to a task with ptrace',
+    role: 'cause',
+    patterns: [/Unseizable non-zombie (\d+) found, state (\S), err (-?\d+)\/(\d+)/],
+    explain: ({ match }) => {
+      const errno = errnoName(Number(match[4]));
+      return explained(
+        `CRIU attaches to every task with PTRACE_SEIZE. Task ${match[1]} (state ${match[2]}) could not be seized: the call returned ${match[3]} with errno ${match[4]}${errno ? ` (${errno})` : ''}. EPERM means the kernel refused the attach.`,
+        [
+          'Another tracer is already attached (gdb, strace, a crash handler, or a second CRIU run on the same container).',
+          'The Yama LSM forbids attaching (kernel.yama.ptrace_scope = 3), or an SELinux/AppArmor policy denies ptrace for CRIU.',
+          'CRIU lacks CAP_SYS_PTRACE in the task\'s user namespace.',
+        ],
+        [
+          { description: `Check for a tracer: grep TracerPid /proc/${match[1]}/status must show 0.` },
+          { description: 'Check the Yama setting (sysctl kernel.yama.ptrace_scope; 3 cannot be lowered without a reboot) and the audit log for ptrace denials, and run CRIU as root.' },
+        ],
+      );
+    },
+  },
+  {
     code: 'parasite.task-state-changed',
     category: 'parasite',
     title: 'A task changed state while CRIU was working on it',
@@ -275,6 +339,26 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
           upgradeCriu('3.18', 'with Linux 5.9 or later it can run with CAP_CHECKPOINT_RESTORE and CAP_SYS_PTRACE using --unprivileged, for simple processes.'),
         ],
       ),
+  },
+  {
+    code: 'permission.set-mm-map-failed',
+    category: 'permission',
+    title: 'The kernel refused to restore the memory layout of a task',
+    role: 'cause',
+    patterns: [/sys_prctl\(PR_SET_MM, PR_SET_MM_MAP\) failed with (-?\d+)/],
+    explain: ({ match }) => {
+      const code = Number(match[1]);
+      return explained(
+        `At the end of restore the restorer sets the task's memory layout (code, data, heap and stack bounds, arguments, environment, auxv and /proc/PID/exe) with prctl(PR_SET_MM, PR_SET_MM_MAP); the kernel returned ${code}${errnoName(code) ? ` (-${errnoName(code)})` : ''}. ${code === -1 ? 'EPERM: replacing the exe link needs CAP_SYS_ADMIN, or CAP_CHECKPOINT_RESTORE since Linux 5.9, in the user namespace that owns the task.' : code === -22 ? 'EINVAL: the kernel lacks CONFIG_CHECKPOINT_RESTORE, or it rejected one of the saved values (for example a heap beyond RLIMIT_DATA).' : ''}`.trim(),
+        code === -1
+          ? ['CRIU runs without CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (rootless or --unprivileged mode, or a capability set dropped by a service manager).', 'The restored tree runs in a user namespace where CRIU has no such capability.']
+          : ['The restore host kernel lacks CONFIG_CHECKPOINT_RESTORE.', 'The task\'s limits (RLIMIT_DATA) on the restore host are lower than at dump time.'],
+        [
+          { description: 'Run the restore as root with full capabilities; for --unprivileged restores grant CAP_CHECKPOINT_RESTORE and CAP_SYS_PTRACE to the criu binary (Linux 5.9 or later).' },
+          { description: 'Run `criu check` on the restore host to confirm kernel support.', command: 'criu check' },
+        ],
+      );
+    },
   },
   {
     code: 'permission.loginuid-restore-failed',
@@ -337,7 +421,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
     category: 'runtime-support',
     title: 'The checkpoint images are missing or unusable',
     role: 'cause',
-    patterns: [/Unexpected EOF on (\S+)/, /Not supported images version (\d+)/, /Too old image, no longer supported/, /(?:Head )?[Mm]agic doesn't match for (\S+)/, /Images corrupted or too old criu was used for dump/],
+    patterns: [/Unexpected EOF on (\S+)/, /Not supported images version (\d+)/, /Too old image, no longer supported/, /(?:Head )?[Mm]agic doesn't match for (\S+)/, /Images corrupted or too old criu was used for dump/, /Reached EOF unexpectedly while reading page from image/, /Unable to open (\S+\.img)(?::\s*(.*))?$/],
     explain: ({ match }) =>
       explained(
         /EOF on \(empty-image\)|EOF on inventory/.test(match[0])
@@ -347,6 +431,115 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
         [
           { description: 'Check the image directory (ls -l; crit show inventory.img), dump again if needed, and restore with the same or a newer CRIU than the one that dumped.' },
           READ_FULL_LOG,
+        ],
+      ),
+  },
+  {
+    code: 'process-tree.freeze-timeout',
+    category: 'process-tree',
+    title: 'Freezing the process tree took longer than the timeout',
+    role: 'cause',
+    patterns: [/Timeout reached\. Try to interrupt: (\d+)/],
+    explain: () =>
+      explained(
+        'CRIU arms an alarm of --timeout seconds (10 by default) while it pauses devices through plugins, freezes the cgroup and seizes every task. The alarm fired, so CRIU interrupted the step and gave up.',
+        [
+          'A GPU plugin (CUDA, amdgpu) needs longer than the timeout to pause the device and copy its state.',
+          'Tasks in uninterruptible sleep (D state: NFS, FUSE, a stuck disk) cannot be frozen.',
+          'The container has very many tasks or threads.',
+        ],
+        [
+          ...criuConfigFixes('timeout', 'timeout 60', 'give freezing and device pausing more time (seconds).'),
+          { description: 'Check for tasks in D state before retrying (ps -eo pid,stat,wchan,comm | awk \'$2 ~ /D/\').' },
+        ],
+      ),
+  },
+  {
+    code: 'runtime-support.action-script-failed',
+    category: 'runtime-support',
+    title: 'An action script failed',
+    role: 'cause',
+    patterns: [
+      /Script (\S+) exited with (-?\d+)/,
+      /One of more action scripts failed/,
+      /Pre dump script failed with (-?\d+)/,
+      /Aborting restore due to (pre|post)-restore script ret code (-?\d+)/,
+      /(Pre|Post)-resume script ret code (-?\d+)/,
+    ],
+    explain: ({ match }) => {
+      const script = /^Script /.test(match[0]) ? match[1] : undefined;
+      let outcome = 'A script reported failure.';
+      if (script) {
+        const status = Number(match[2]);
+        const meanings: Record<number, string> = { 126: ' (126: the file is not executable)', 127: ' (127: the shell could not find the program or an interpreter it names)' };
+        outcome = `${script} exited with ${status}${meanings[status] ?? ''}.`;
+      }
+      return explained(
+        `CRIU runs the programs given with --action-script (or the "action-script" configuration line) at fixed points of a dump or restore (pre-dump, post-dump, network-lock, pre-restore, post-restore, pre-resume, post-resume, ...) with the stage in CRTOOLS_SCRIPT_ACTION, and stops when one exits with a non-zero status. ${outcome} The other script errors that follow are consequences.`,
+        [
+          'The hook script failed for its own reasons; its output is in the log right before this line.',
+          'The script is missing, not executable, or uses an interpreter that is not installed where CRIU runs.',
+          'The script does not ignore stages it does not handle: CRIU calls it for every stage, and it must exit 0 for those.',
+        ],
+        [
+          { description: `Run the script by hand with the stage it failed in, e.g. CRTOOLS_SCRIPT_ACTION=pre-dump ${script ?? '<script>'}, and make it exit 0 for stages it does not handle.` },
+          { description: 'Or remove the action-script line from the CRIU configuration file (/etc/criu/default.conf, /etc/criu/runc.conf) while debugging.' },
+        ],
+      );
+    },
+  },
+  {
+    code: 'runtime-support.page-server-unreachable',
+    category: 'runtime-support',
+    title: 'CRIU could not send memory pages to the page server',
+    role: 'cause',
+    patterns: [/The page server doesn't answer(?::\s*(.*))?$/, /Can't write pages to socket(?::\s*(.*))?$/, /Can't send PSI (\d+) to server(?::\s*(.*))?$/],
+    explain: ({ match }) =>
+      explained(
+        `With --page-server (live migration, lazy migration, \`criu dump --address ... --port ...\`) CRIU sends memory pages over TCP to a \`criu page-server\` on the target host instead of writing them locally. Talking to that server failed${lastErrno(match) ? ` with ${describeErrno(lastErrno(match))}` : ''}.`,
+        [
+          'The page server on the target is not running yet, listens on another port, or already exited after an earlier attempt.',
+          'A firewall between the hosts blocks the port.',
+          'The page server exited because it hit an error (disk full on the target); its own log names it.',
+        ],
+        [
+          { description: 'Start `criu page-server --images-dir <dir> --port <port>` on the target before the dump, check that the port is reachable (nc -z <host> <port>), and read the page server\'s log.' },
+        ],
+      ),
+  },
+  {
+    code: 'runtime-support.config-file-invalid',
+    category: 'runtime-support',
+    title: 'A CRIU configuration file has invalid syntax',
+    role: 'cause',
+    patterns: [/Unsupported configuration file format\. Please consult man page criu\(8\)/],
+    explain: () =>
+      explained(
+        'CRIU reads configuration files (/etc/criu/default.conf, $HOME/.criu/default.conf, the file named by --config, and for runc /etc/criu/runc.conf) before every run and stops at a line it cannot parse. Each line holds one long option without the leading dashes, optionally followed by a value; a value that starts with a double quote must end with one.',
+        [
+          'A line has an unterminated or lone double quote, e.g. `log-file "` or `external "mnt[]:m`.',
+          'A value was written with quoting that CRIU does not support.',
+        ],
+        [
+          { description: 'Fix the file so that every line reads `option value` (for example `tcp-established` or `ghost-limit 64M`), with no leading dashes and with quotes only around a whole value; check /etc/criu/default.conf, /etc/criu/runc.conf and /etc/criu/crun.conf.' },
+        ],
+      ),
+  },
+  {
+    code: 'runtime-support.plugin-init-failed',
+    category: 'runtime-support',
+    title: 'A CRIU plugin failed to initialise',
+    role: 'cause',
+    patterns: [/Failed in init\((\d+)\) of "([^"]+)"/],
+    explain: ({ match }) =>
+      explained(
+        `CRIU loads every plugin in its plugin directory (usually /usr/lib/criu) and calls its init function at the start of ${match[1] === '0' ? 'a dump' : 'a restore'}; plugin "${match[2]}" reported failure. The plugin's own messages, printed right before this line, give the reason.`,
+        [
+          `The plugin's hardware or driver is missing on this host (${/amdgpu/i.test(match[2]) ? 'for amdgpu: /dev/kfd and /dev/dri are absent or not accessible, or ROCm is not installed' : /cuda/i.test(match[2]) ? 'for CUDA: the NVIDIA driver or the cuda-checkpoint utility is missing' : 'for example a GPU driver'}).`,
+          'The plugin is installed on a host that does not need it.',
+        ],
+        [
+          { description: 'Install the driver stack the plugin needs, or remove the plugin file from the CRIU plugin directory on hosts without that hardware.' },
         ],
       ),
   },

@@ -50,6 +50,22 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
     },
   },
   {
+    code: 'runtime-support.criu-binary-missing',
+    category: 'runtime-support',
+    title: 'containerd cannot find the criu binary',
+    role: 'cause',
+    patterns: [/criu binary not found in shim path or system PATH/],
+    explain: () =>
+      explained(
+        'containerd\'s runc shim looks for the criu executable next to the shim binary and then in the PATH of the containerd service before it asks runc to checkpoint or restore (the Kubernetes kubelet checkpoint API and `ctr` go through it). It found none.',
+        ['CRIU is not installed on the node (many Kubernetes node images, minikube and COS among them, ship without it).', 'criu is installed in a directory outside the PATH of the containerd systemd unit (for example /usr/local/sbin on some distributions).'],
+        [
+          { description: 'Install CRIU on every node that should checkpoint containers (apt-get install criu, dnf install criu), then check `criu check` as root.', command: 'criu check' },
+          { description: 'If criu lives elsewhere, add its directory to the PATH of the containerd service (systemctl edit containerd; Environment=PATH=...) and restart containerd.' },
+        ],
+      ),
+  },
+  {
     code: 'runtime-support.libcriu-missing',
     category: 'runtime-support',
     title: 'crun cannot load libcriu',
@@ -127,6 +143,19 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
         'runc prints this after CRIU failed to dump the container: the checkpoint was abandoned and the container keeps running unchanged. The preceding "criu failed" line and CRIU\'s dump.log hold the reason.',
         ['See the "criu failed" line and the dump.log it names.'],
         [READ_FULL_LOG],
+      ),
+  },
+  {
+    code: 'follow-on.lxd-criu-failed',
+    category: 'unexplained',
+    title: 'LXD reports that CRIU failed',
+    role: 'follow-on',
+    patterns: [/^(?:snapshot|checkpoint) dump failed$/i, /^Migrate: Failed to run: .*\bforkmigrate\b/],
+    explain: () =>
+      explained(
+        'LXD (through liblxc) runs CRIU for `lxc stop --stateful`, stateful snapshots and live migration, and prints this summary when CRIU exits with an error. Some LXD versions print the last CRIU errors after it; otherwise the CRIU log is in the container\'s log directory.',
+        ['See the CRIU errors printed with this message, or the CRIU log in the container\'s log directory.'],
+        [{ description: 'Show the liblxc log of the container, which reports the CRIU failure and its output.', command: 'lxc info --show-log <container>' }],
       ),
   },
   {

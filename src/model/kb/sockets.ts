@@ -123,6 +123,46 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'tcp.socket-create-failed',
+    category: 'tcp',
+    title: 'An inet socket could not be created on restore',
+    role: 'cause',
+    patterns: [/Can't create inet socket(?::\s*(.*))?$/],
+    explain: ({ match }) => {
+      const errno = match[1]?.trim();
+      const noFamily = errno === 'Address family not supported by protocol';
+      return explained(
+        `Restore recreates each saved TCP, UDP or raw socket with socket(2) in the task's network namespace before binding it; the call failed with ${noFamily ? 'EAFNOSUPPORT ("Address family not supported by protocol": the kernel has no such address family, usually IPv6)' : describeErrno(errno)}.`,
+        noFamily
+          ? [
+              'The restore host boots with IPv6 disabled (ipv6.disable=1 on the kernel command line) or without IPv6 support, while the checkpointed process had an IPv6 (AF_INET6) socket, as most servers that listen on [::] do.',
+              'The checkpoint comes from another host whose kernel has a protocol module that is missing here (sctp, for example).',
+            ]
+          : ['A seccomp profile or an LSM of the restoring context denies socket creation.', 'The kernel lacks the protocol of the saved socket.'],
+        [
+          { description: 'Restore on a host whose kernel supports the same address families as the dump host; check with `cat /proc/cmdline` for ipv6.disable=1 and `ls /proc/net/if_inet6`.' },
+          { description: 'If the application can live without IPv6, configure it to listen on IPv4 only and checkpoint again.' },
+        ],
+      );
+    },
+  },
+  {
+    code: 'tcp.tcp-close-required',
+    category: 'tcp',
+    title: 'The checkpoint was made with --tcp-close, and restore lacks it',
+    role: 'cause',
+    patterns: [/Need to set the --tcp-close options?/],
+    explain: () =>
+      explained(
+        'The inventory image records that the dump ran with --tcp-close, which saves established TCP connections only to close them on restore. CRIU refuses to restore such a checkpoint unless restore is given --tcp-close as well, so that no caller expects the connections to survive.',
+        ['The dump ran with tcp-close (a command-line option or a line in a CRIU configuration file) and the restore runs on another host or through another runtime without it.'],
+        [
+          ...criuConfigFixes('tcp-close', 'tcp-close', 'close the saved connections on restore, as the dump did.', { crunDefaultConfWorks: false }),
+          { description: 'Plain criu: add --tcp-close to criu restore.', command: 'criu restore --tcp-close ...', criuOption: 'tcp-close' },
+        ],
+      ),
+  },
+  {
     code: 'tcp.in-flight-connection',
     category: 'tcp',
     title: 'A listening socket has connections not yet accepted',
@@ -273,6 +313,26 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'unix-socket.connect-failed-on-restore',
+    category: 'unix-socket',
+    title: 'A unix socket could not be reconnected to its peer on restore',
+    role: 'cause',
+    patterns: [/Can't connect (\d+) socket(?::\s*(.*))?$/],
+    explain: ({ match }) =>
+      explained(
+        `Restore reconnects unix socket ${match[1]} (the inode number at dump time) to the address of its peer; connect() failed with ${describeErrno(match[2])}. For a socket whose peer was outside the dump (allowed with --ext-unix-sk), the peer must listen at the same path when the restore runs. ECONNREFUSED means the path exists but nothing listens there, ENOENT that the path is missing.`,
+        [
+          'The peer is a host daemon (syslog on /dev/log, journald, D-Bus) that is not running, or listens at another path, on the restore host.',
+          'The socket file comes from a volume or tmpfs that was not mounted the same way at restore.',
+          'The peer daemon was restarted after the checkpoint and recreated its socket file; datagram peers are then reachable again, stream peers are not.',
+        ],
+        [
+          { description: 'Start the peer daemon on the restore host at the same path (ls -l the path; ss -xlp | grep <path>) and restore again.' },
+          { description: 'Otherwise make the application reconnect after restore instead of keeping the socket across the checkpoint.' },
+        ],
+      ),
+  },
+  {
     code: 'kernel-feature.unix-socket-name-resolution',
     category: 'kernel-feature',
     title: 'The kernel is too old to resolve unix socket names',
@@ -323,6 +383,27 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
         `CRIU lists sockets through the sock_diag netlink interface, and the kernel has no diag module for family ${match[1]}${match[2] ? `, protocol ${match[2]}` : ''} (1 unix, 2 inet, 10 inet6, 16 netlink, 17 packet). Without it CRIU cannot inspect such sockets.`,
         ['The diag modules (unix_diag, inet_diag, tcp_diag, udp_diag, netlink_diag, packet_diag) are not loaded or not built.'],
         [{ description: 'Load the modules: modprobe -a unix_diag inet_diag tcp_diag udp_diag netlink_diag packet_diag; `criu check` lists missing ones.' }],
+      ),
+  },
+  {
+    code: 'netlink.packet-socket-restore-failed',
+    category: 'netlink',
+    title: 'A packet socket could not be bound to its interface on restore',
+    role: 'cause',
+    patterns: [/Can't bind packet socket to (\S+?)(?::\s*(.*))?$/, /Can't get interface name \(ifindex (\d+)\)(?::\s*(.*))?$/],
+    explain: ({ match }) =>
+      explained(
+        /ifindex/.test(match[0])
+          ? `An AF_PACKET socket was bound to the interface with index ${match[1]}, and the restored network namespace has no interface with that index (${describeErrno(match[2])}).`
+          : `An AF_PACKET socket (raw Ethernet access, as DHCP clients, tcpdump and keepalived use) was bound to interface ${match[1]}; binding it again failed with ${describeErrno(match[2])}. The interface must exist under the same name in the restored network namespace.`,
+        [
+          'The container is restored with a different network setup (another network, fewer interfaces, a different interface name).',
+          'The interface was added to the container by hand after it started (ip link set ... netns), so the runtime does not recreate it.',
+        ],
+        [
+          { description: 'Restore the container with the same networks and interface names as at checkpoint time (podman restore keeps them unless told otherwise, for example by --ignore-static-ip or --ignore-static-mac).' },
+          { description: 'Or stop the packet-socket user (DHCP client, capture tool) before checkpointing and start it again after restore.' },
+        ],
       ),
   },
 ];
