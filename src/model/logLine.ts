@@ -35,6 +35,12 @@ const LEVEL_MARKER = /(Error|Warn)\s*\(([\w.+/-]+):(\d+)\):\s?/g;
 /** logrus output of runc and podman: `time="..." level=error msg="..."`. */
 const LOGRUS = /^\s*time="[^"]*"\s+level=(\w+)\s+msg="((?:[^"\\]|\\.)*)"/;
 
+/** klog output of kubelet, containerd and CRI-O: `E0714 06:49:21.396012  2211 remote_runtime.go:432] msg`. */
+const KLOG = /^\s*([EWIF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\]\s?(.*)$/;
+
+/** logrus text without a timestamp, as docker-runc and crictl print it: `ERRO[0000] criu failed: ...`. */
+const LOGRUS_SHORT = /^\s*(ERRO|FATA|PANI|WARN)\[\d+\]\s+(.*)$/;
+
 /** crun's excerpt header: ``--- excerpt from CRIU log `/path/dump.log` ``. */
 const CRUN_EXCERPT = /^---\s+excerpt from CRIU log\s+`([^`]+)`/;
 
@@ -50,8 +56,11 @@ function unescapeLogrus(text: string): string {
   return text.replace(/\\(.)/g, (_all, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch));
 }
 
+/** runc's header before it quotes the end of dump.log: `--- Quoting "/path/dump.log"`. */
+const RUNC_QUOTING = /--- Quoting "([^"]+)"/;
+
 function wrapperLogPath(text: string): string | undefined {
-  return CRUN_LOGFILE.exec(text)?.[1] ?? RUNC_LOGFILE.exec(text)?.[1];
+  return CRUN_LOGFILE.exec(text)?.[1] ?? RUNC_LOGFILE.exec(text)?.[1] ?? RUNC_QUOTING.exec(text)?.[1];
 }
 
 function runtimeOf(text: string): 'crun' | 'runc' | 'podman' | undefined {
@@ -77,19 +86,48 @@ function parseWrapperLine(line: string): LineSegment | undefined {
     };
   }
 
+  const klog = KLOG.exec(line);
+  if (klog && (klog[1] === 'E' || klog[1] === 'F' || klog[1] === 'W')) {
+    const message = klog[2].trimEnd();
+    return {
+      level: klog[1] === 'W' ? 'warn' : 'error',
+      origin: 'runtime',
+      message,
+      column: line.length - klog[2].length,
+      hasCriuPrefix: false,
+      referencedLog: wrapperLogPath(message),
+      runtime: runtimeOf(message),
+    };
+  }
+
+  const logrusShort = LOGRUS_SHORT.exec(line);
+  if (logrusShort) {
+    const message = logrusShort[2].trimEnd();
+    return {
+      level: logrusShort[1] === 'WARN' ? 'warn' : 'error',
+      origin: 'runtime',
+      message,
+      column: line.length - logrusShort[2].length,
+      hasCriuPrefix: false,
+      referencedLog: wrapperLogPath(message),
+      runtime: runtimeOf(message) ?? 'runc',
+    };
+  }
+
   const excerpt = CRUN_EXCERPT.exec(line.trim());
   if (excerpt) {
     return { level: 'info', origin: 'runtime', message: line.trim(), column: line.indexOf('---'), hasCriuPrefix: false, referencedLog: excerpt[1], runtime: 'crun' };
   }
 
-  const errorPrefix = /^\s*Error:\s+/.exec(line);
+  // podman and most Go CLIs print `Error: `; LXD 2.x prints `error: `.
+  const errorPrefix = /^\s*[Ee]rror:\s+/.exec(line);
   if (errorPrefix) {
     const message = line.slice(errorPrefix[0].length).trimEnd();
     return {
       level: 'error',
       origin: 'podman',
       message,
-      column: line.indexOf('Error'),
+      column: errorPrefix[0].length - errorPrefix[0].trimStart().length,
       hasCriuPrefix: false,
       referencedLog: wrapperLogPath(message),
       runtime: runtimeOf(message) ?? 'podman',

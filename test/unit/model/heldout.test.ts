@@ -822,7 +822,6 @@ const ROWS: HeldOut[] = [
     ],
     category: 'runtime-support',
     at: 'criu binary not found',
-    todo: 'the line parser reads klog lines as plain text, so no record exists to match',
   },
 ];
 

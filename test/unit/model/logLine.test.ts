@@ -103,6 +103,34 @@ describe('parseLine', () => {
     assert.equal(segment.message, 'checkpointing a container requires root');
   });
 
+  test('klog error of kubelet or containerd', () => {
+    const [segment] = parseLine('E0714 06:49:21.396012  2211 remote_runtime.go:432] "CheckpointContainer from runtime service failed" err="criu binary not found"');
+    assert.equal(segment.level, 'error');
+    assert.equal(segment.origin, 'runtime');
+    assert.equal(segment.message, '"CheckpointContainer from runtime service failed" err="criu binary not found"');
+    assert.equal(segment.column, 51);
+  });
+
+  test('short logrus error without timestamp', () => {
+    const [segment] = parseLine('ERRO[0000] criu failed: type NOTIFY errno 0');
+    assert.equal(segment.level, 'error');
+    assert.equal(segment.runtime, 'runc');
+    assert.equal(segment.message, 'criu failed: type NOTIFY errno 0');
+  });
+
+  test('runc quoting header names the log', () => {
+    const [segment] = parseLine('WARN[0000] --- Quoting "/home/user/checkpoint/dump.log" ');
+    assert.equal(segment.level, 'warn');
+    assert.equal(segment.referencedLog, '/home/user/checkpoint/dump.log');
+  });
+
+  test('lower-case error prefix of LXD', () => {
+    const [segment] = parseLine('error: snapshot dump failed');
+    assert.equal(segment.level, 'error');
+    assert.equal(segment.column, 0);
+    assert.equal(segment.message, 'snapshot dump failed');
+  });
+
   test('CRLF line end is dropped', () => {
     const [segment] = parseLine('(00.1) Error (criu/mount.c:1): x\r');
     assert.equal(segment.message, 'x');
