@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { makeSampleWorkspace } from './make-sample-workspace.mjs';
-import { findCodeServer, installExtension, prepareRunDir, repoRoot, startServer } from './lib/vscode-server.mjs';
+import { installExtension, prepareRunDir, provideVsCodeTools, repoRoot, startServer } from './lib/vscode-server.mjs';
 
 const port = Number(process.env.PORT ?? 8080);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -18,7 +18,7 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(2);
 }
 
-const codeServer = await findCodeServer();
+const codeServer = await provideVsCodeTools();
 if (codeServer.missing) {
   console.error(`start: code-server is not available: ${codeServer.missing}`);
   console.error('start: install it with scripts/vscode-server.sh install');

@@ -10,13 +10,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromiumPath, findCodeServer, repoRoot } from './lib/vscode-server.mjs';
+import { chromiumPath, provideVsCodeTools, repoRoot } from './lib/vscode-server.mjs';
 
 const inCi = process.env.CI === 'true';
 
 /** Check shared by the layers that need a real VS Code: returns the reason a tool is missing. */
 async function missingVsCodeTools() {
-  const codeServer = await findCodeServer();
+  // Installs code-server and Chromium first when they are missing and this machine allows it.
+  const codeServer = await provideVsCodeTools({ chromium: true });
   if (codeServer.missing) {
     return codeServer.missing;
   }

@@ -62,14 +62,29 @@ node24_home() {
   (cd "$(dirname "$header")/../.." && pwd)
 }
 
-cmd_install() {
-  for tool in npm g++ make python3; do
-    command -v "$tool" >/dev/null || { log "missing $tool: install it (Debian: apt-get install g++ make python3)"; exit 1; }
+# As root on Debian, install the packages code-server's native modules build with; elsewhere say which are missing.
+install_build_packages() {
+  local missing=()
+  for tool in g++ make python3; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
   done
   if command -v dpkg >/dev/null && ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
-    log "missing libkrb5-dev: run apt-get install libkrb5-dev (code-server's kerberos module needs gssapi/gssapi.h)"
-    exit 1
+    missing+=(libkrb5-dev)
   fi
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "installing ${missing[*]} with apt-get (code-server's native modules need them)"
+    apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends g++ make python3 pkg-config libkrb5-dev >&2
+    return 0
+  fi
+  log "missing ${missing[*]}: install them (Debian: apt-get install g++ make python3 libkrb5-dev); libkrb5-dev provides gssapi/gssapi.h for code-server's kerberos module"
+  exit 1
+}
+
+cmd_install() {
+  command -v npm >/dev/null || { log "missing npm: install Node.js 20 or later with npm"; exit 1; }
+  install_build_packages
   mkdir -p "$cache_dir"
 
   install_pinned "$pins_dir/node" "$node_dir" "Node 24"

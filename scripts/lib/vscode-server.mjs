@@ -4,7 +4,7 @@
 // Every server runs in its own session (spawn `detached`, which calls setsid(2)), bound to
 // 127.0.0.1 only, with the marketplace, telemetry and update checks turned off, and with its
 // user data, extensions, config and XDG folders inside a run folder under .e2e/.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
@@ -71,6 +71,34 @@ export async function findCodeServer() {
     const reason = String(error.stderr || error.message).trim().replace(/^\[vscode-server [\d:]+\] /gm, '');
     return { missing: reason || 'scripts/vscode-server.sh paths failed' };
   }
+}
+
+/**
+ * Install what a real VS Code run needs when it is missing: code-server (through
+ * scripts/vscode-server.sh, which also installs the build packages as root) and, when `chromium`
+ * is true, Debian's Chromium. Returns `findCodeServer()`'s result, or `{ missing }` with the reason
+ * an install was not possible. Set CHECKPOINT_LENS_NO_INSTALL=1 to only look, never install.
+ */
+export async function provideVsCodeTools({ chromium = false } = {}) {
+  let codeServer = await findCodeServer();
+  if (process.env.CHECKPOINT_LENS_NO_INSTALL === '1') return codeServer;
+
+  if (codeServer.missing) {
+    console.log('installing code-server (a few minutes the first time): scripts/vscode-server.sh install');
+    const installed = spawnSync(path.join(repoRoot, 'scripts/vscode-server.sh'), ['install'], { cwd: repoRoot, stdio: 'inherit' });
+    if (installed.status !== 0) return { missing: `scripts/vscode-server.sh install failed with exit code ${installed.status}` };
+    codeServer = await findCodeServer();
+  }
+  if (chromium && !codeServer.missing && !existsSync(chromiumPath)) {
+    if (process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) {
+      return { missing: `Chromium not found at ${chromiumPath}; install it (Debian: apt-get install chromium) or set CHROMIUM` };
+    }
+    console.log('installing Debian\'s chromium with apt-get');
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+    const installed = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (installed.status !== 0) return { missing: `apt-get install chromium failed with exit code ${installed.status}` };
+  }
+  return codeServer;
 }
 
 /** Return a TCP port that was free on 127.0.0.1 a moment ago. */
