@@ -1,5 +1,5 @@
 import { criuSourceUrl } from '../criuSource';
-import type { Explanation, Fix, KbEntry, LogFacts, LogRecord } from '../types';
+import type { Explanation, Fix, KbEntry, LogFacts, LogRecord, RecordLevel } from '../types';
 import { FILE_ENTRIES } from './files';
 import { FOLLOW_ON_ENTRIES } from './followOn';
 import { criuVersionNote, describeErrno, READ_FULL_LOG } from './helpers';
@@ -30,11 +30,14 @@ export const KNOWLEDGE_BASE: readonly KbEntry[] = [
   ...FOLLOW_ON_ENTRIES,
 ];
 
+/** The entries for each record level, in matching order; a long `-v4` log has thousands of warnings to match. */
+const ENTRIES_BY_LEVEL = new Map<RecordLevel, KbEntry[]>(
+  (['error', 'warn', 'info'] as const).map((level) => [level, KNOWLEDGE_BASE.filter((entry) => (entry.levels ?? ['error']).includes(level))]),
+);
+
 /** Find the first entry whose levels include the record's level and one of whose patterns matches its message. */
 export function matchEntry(record: LogRecord): { entry: KbEntry; match: RegExpMatchArray } | undefined {
-  for (const entry of KNOWLEDGE_BASE) {
-    const levels = entry.levels ?? ['error'];
-    if (!levels.includes(record.level)) continue;
+  for (const entry of ENTRIES_BY_LEVEL.get(record.level) ?? []) {
     for (const pattern of entry.patterns) {
       const match = record.message.match(pattern);
       if (match) return { entry, match };
