@@ -219,6 +219,8 @@ export class LogAnalyzer {
     this.pendingTitle = undefined;
     if (!title || !confirmed) return;
     const task = TASK_TITLE.exec(title.text);
+    // A pre-dump prints no `Pre-dumping processes` line, so its first task title names the root task.
+    if (task && this.scan.facts.pid === undefined) this.scan.facts.pid = Number(task[1]);
     if (task && this.scan.facts.comm === undefined && task[2] && Number(task[1]) === this.scan.facts.pid) this.scan.facts.comm = task[2];
     if (this.scan.phases.at(-1)?.line === title.line) return;
     this.addPhase({ line: title.line, title: title.text, pid: task ? Number(task[1]) : undefined });

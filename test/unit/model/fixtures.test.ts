@@ -133,3 +133,34 @@ describe('pasted terminal output', () => {
     test(expected.file, () => check(expected));
   }
 });
+
+describe('pre-dump log', () => {
+  // Lines as CRIU 4.1.1 prints them for `criu pre-dump` (cr-dump.c); no real pre-dump log is recorded yet.
+  const lines = [
+    '(00.000041) Version: 4.1.1 (gitid 0)',
+    '(00.000049) Running on host Linux 6.18.44 #1 SMP PREEMPT_DYNAMIC @0 x86_64',
+    '(00.004000) ========================================',
+    '(00.004002) Pre-dumping task (pid: 4242 comm: loop)',
+    '(00.004004) ========================================',
+    '(00.005000) Pre-dumping tasks\' memory',
+    '(00.006000) Error (criu/mem.c:571): Can\'t dump page with parasite',
+    '(00.006100) Error (criu/cr-dump.c:1905): Pre-dumping FAILED.',
+  ];
+
+  test('kind, root task and outcome', () => {
+    const analysis = analyzeText(lines.join('\n'));
+    assert.equal(analysis.facts.logKind, 'pre-dump');
+    assert.equal(analysis.facts.pid, 4242);
+    assert.equal(analysis.facts.comm, 'loop');
+    assert.equal(analysis.outcome, 'failed');
+    assert.equal(analysis.rootCause?.record.line, 7);
+    assert.deepEqual(analysis.rootCause?.related.map((record) => record.line), [8]);
+  });
+
+  test('success banner', () => {
+    const analysis = analyzeText([...lines.slice(0, 6), '(00.007000) Pre-dumping finished successfully'].join('\n'));
+    assert.equal(analysis.outcome, 'succeeded');
+    assert.equal(analysis.facts.logKind, 'pre-dump');
+    assert.equal(analysis.rootCause, null);
+  });
+});
