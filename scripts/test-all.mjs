@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Run every test layer in order and total their counts: `npm test`.
 //
-//   node scripts/test-all.mjs [LAYER...]     LAYER: typecheck, unit, inhost, e2e (default: all)
+//   node scripts/test-all.mjs [LAYER...]     LAYER: typecheck, unit, stack, inhost, e2e (default: all)
 //
 // Prints each layer's output as it runs, then one summary line per layer and, last, the line
 // `N passed, N failed` over all layers. Exits non-zero when a layer failed or could not run.
@@ -42,12 +42,14 @@ const layers = [
   {
     name: 'unit',
     command: ['npm', 'run', '--silent', 'test:unit'],
-    // node --test prints `# pass N` (tap reporter) or `ℹ pass N` (spec reporter).
-    counts: (output) => {
-      const passed = /^(?:#|ℹ) pass (\d+)$/m.exec(output);
-      const failed = /^(?:#|ℹ) fail (\d+)$/m.exec(output);
-      return passed && failed ? { passed: Number(passed[1]), failed: Number(failed[1]) } : undefined;
-    },
+    counts: nodeTestCounts,
+  },
+  {
+    // The real podman + CRIU stacks of scripts/stack/setup.sh. Without them the tests skip with
+    // the reason, or fail when CI=true.
+    name: 'stack',
+    command: ['npm', 'run', '--silent', 'test:stack'],
+    counts: nodeTestCounts,
   },
   {
     name: 'inhost',
@@ -62,6 +64,13 @@ const layers = [
     counts: (output) => lastCountLine(output, 'e2e'),
   },
 ];
+
+/** Parse node --test's `# pass N` (tap reporter) or `ℹ pass N` (spec reporter) and fail lines. */
+function nodeTestCounts(output) {
+  const passed = /^(?:#|ℹ) pass (\d+)$/m.exec(output);
+  const failed = /^(?:#|ℹ) fail (\d+)$/m.exec(output);
+  return passed && failed ? { passed: Number(passed[1]), failed: Number(failed[1]) } : undefined;
+}
 
 /** Parse the last `<label>: N passed, N failed` line of `output`. */
 function lastCountLine(output, label) {
