@@ -23,7 +23,8 @@ case "${1:-}" in
 esac
 require_root
 
-# Remove the labeled containers and images of one stack; the rest of the arguments run podman.
+# Remove the labeled containers and images of one stack. The remaining arguments are the command
+# prefix that runs podman (none for the host's own).
 clean_stack() {
   local stack="$1" ids
   shift
@@ -55,12 +56,12 @@ fi
 cgroup2=$(cgroup2_mount)
 if [ -n "$cgroup2" ]; then
   removed=0
-  for dir in "$cgroup2"/libpod_parent/libpod-*/; do
-    [ -d "$dir" ] || continue
-    id=${dir%/}
+  for directory in "$cgroup2"/libpod_parent/libpod-*/; do
+    [ -d "$directory" ] || continue
+    id=${directory%/}
     id=${id##*/libpod-}
     # rmdir fails on a cgroup that still has processes or children, which is what we want.
-    if ! grep -qx "$id" <<<"$trixie_ids" && rmdir "$dir" 2>/dev/null; then
+    if ! grep -qx "$id" <<<"$trixie_ids" && rmdir "$directory" 2>/dev/null; then
       removed=$((removed + 1))
     fi
   done

@@ -1,6 +1,6 @@
 # Shared settings and helpers for scripts/stack/*.sh (sourced, not run).
 #
-# Cache folder: $CHECKPOINT_LENS_STACK_CACHE, default /var/cache/checkpoint-lens/stack. It holds the
+# Cache folder: $CHECKPOINT_LENS_STACK_CACHE, default /var/cache/checkpoint-lens/stack. It contains the
 # trixie root (trixie/), the pinned mount namespace (ns/mnt) and the env file the tests read
 # (stack.env). The cgroup2 leaf the trixie prefix enters is named checkpoint-lens-stack.
 
@@ -36,7 +36,8 @@ ns_is_pinned() {
   [ "$(findmnt -n -o FSTYPE --mountpoint "$ns_file" 2>/dev/null)" = nsfs ]
 }
 
-# Run a command inside the trixie namespace (no cgroup change: for reads and removals).
+# Run a command inside the trixie namespace without entering the cgroup2 leaf, so only for
+# commands that start no container (reads, removals, builds).
 in_trixie() {
   nsenter --mount="$ns_file" -- "${trixie_env[@]}" "$@"
 }

@@ -23,8 +23,8 @@ images_dir="$repo_root/test/stack/images"
 host_packages=(debootstrap podman crun runc criu gcc libc6-dev)
 # crun needs libcriu2 to checkpoint, CRIU needs iptables and iproute2 for the network namespace.
 trixie_packages=(podman crun criu runc busybox-static libcriu2 iptables iproute2)
-# Installed by apt after debootstrap, whose resolver misses libwasmedge0's dependency
-# libspdlog1.15-fmt10 (trixie, 2025) and then fails to configure it.
+# Installed by apt after debootstrap: libwasmedge0 0.14.1 depends on libspdlog1.15-fmt10, a virtual
+# package that libspdlog1.15 provides, and debootstrap 1.0.128 does not resolve virtual packages.
 trixie_apt_packages=(libwasmedge0 wabt)
 
 setup_started=$SECONDS
@@ -142,11 +142,12 @@ pin_trixie_namespace() {
 
 # Create the cgroup2 leaf the trixie prefix enters and set trixie_prefix to the command prefix.
 #
-# podman, conmon and so the containers must not start in the cgroup2 root: at the first restore
-# CRIU recreates the restored task's cgroup2 subtree, and in the root that is every cgroup2
-# directory on the host, doubling with each restored container (tens of thousands of directories,
-# restore logs of tens of MB). crun never moves a container in the hidden cgroup2 hierarchy, so a
-# container stays in the cgroup2 of the podman process that started it.
+# podman, conmon and so the containers must not start in the cgroup2 root. At a restore, CRIU
+# recreates the cgroup2 subtree of the dumped task, and under the root that is every cgroup2
+# directory on the host. It doubles with each restored container: tens of thousands of
+# directories and restore logs of tens of MB. crun and runc do not move a container in the
+# cgroup2 hierarchy hidden from them, so it starts in the cgroup2 of the podman that ran it. A
+# restored container ends up in libpod_parent/libpod-<id>, which CRIU creates.
 set_trixie_prefix() {
   local cgroup2 leaf
   trixie_prefix=()

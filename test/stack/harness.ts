@@ -191,7 +191,7 @@ export class StackSession {
   /**
    * The `podman run` arguments that start a detached test container: no network, the cleanup
    * label, the runtime, and on podman 4.3 with runc the rlimits that runc can set without
-   * CAP_SYS_RESOURCE (podman 4.3 asks for more than the hard limit otherwise).
+   * CAP_SYS_RESOURCE (podman 4.3 requests more than the hard limit otherwise).
    */
   runArgs(name: string, runtime: Runtime): string[] {
     const args = ['run', '-d', '--pull=never', '--network', 'none', '--label', this.stack.label, '--runtime', runtime, '--name', name];

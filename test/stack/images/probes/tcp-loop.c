@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int fail(const char *what) {
-    perror(what);
+static int fail(const char *message) {
+    perror(message);
     return 1;
 }
 
