@@ -6,10 +6,12 @@ export interface FakeReply {
   stdout?: string;
   stderr?: string;
   exitCode?: number;
+  /** Fail as the real runner does when the caller aborts while the command runs. */
+  cancelled?: boolean;
 }
 
 /** Returns the reply for a command, or undefined when the test did not expect it. */
-export type FakeHandler = (command: readonly string[]) => FakeReply | Promise<FakeReply> | undefined;
+export type FakeHandler = (command: readonly string[]) => FakeReply | undefined | Promise<FakeReply | undefined>;
 
 /**
  * A CommandRunner that returns replies from a handler instead of spawning processes, records every
@@ -31,6 +33,7 @@ export class FakeRunner implements CommandRunner {
 
     const reply = await this.handler(command);
     if (reply === undefined) throw new Error(`FakeRunner: unexpected command ${quoteCommandLine(command)}`);
+    if (reply.cancelled) throw classifyFailure({ command, cancelled: true });
     const exitCode = reply.exitCode ?? 0;
     const stdout = reply.stdout ?? '';
     const stderr = reply.stderr ?? '';
