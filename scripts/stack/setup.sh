@@ -148,6 +148,8 @@ pin_trixie_namespace() {
 # directories and restore logs of tens of MB. crun and runc do not move a container in the
 # cgroup2 hierarchy hidden from them, so it starts in the cgroup2 of the podman that ran it. A
 # restored container ends up in libpod_parent/libpod-<id>, which CRIU creates.
+# NOTE: run only on cgroup v1 hybrid hosts so far; on a cgroup v2 host the leaf is made under
+# /sys/fs/cgroup and podman's own cgroups have not been checked.
 set_trixie_prefix() {
   local cgroup2 leaf
   trixie_prefix=()
