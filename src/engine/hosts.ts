@@ -34,6 +34,8 @@ function podmanIndex(prefix: readonly string[]): number {
  * Reports whether the prefix passes our arguments through ssh. ssh joins the words after the destination
  * with spaces and hands the string to the remote user's shell, so each argument must be quoted.
  */
+// NOTE: cancelling kills the local ssh client only. Without a terminal (`ssh -t`), the remote
+// command gets no SIGHUP and may keep running until it next writes output.
 export function passesThroughSsh(host: Host): boolean {
   return host.prefix.some((word) => programName(word) === 'ssh');
 }
