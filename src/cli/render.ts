@@ -63,7 +63,7 @@ export function renderText(analysis: Analysis, file: string): string {
     for (const fix of root.explanation.fixes) {
       out.push(wrap(`- ${fix.description}`, '  ', '    '));
       if (fix.command) out.push(`      $ ${fix.command}`);
-      if (fix.configSnippet) out.push(...fix.configSnippet.split('\n').map((line) => `      ${line}`));
+      if (fix.configSnippet) out.push(...fix.configSnippet.trimEnd().split('\n').map((line) => `      ${line}`));
     }
   }
 
@@ -72,6 +72,9 @@ export function renderText(analysis: Analysis, file: string): string {
     out.push('', 'Other errors:');
     for (const finding of others.slice(0, 10)) out.push(`  line ${finding.record.line} [${finding.category}]: ${finding.record.message.split('\n')[0]}`);
     if (others.length > 10) out.push(`  ... and ${others.length - 10} more (see --json)`);
+  }
+  if (analysis.droppedRecordCount > 0) {
+    out.push('', `${analysis.droppedRecordCount} more error and warning lines in the middle of the log were counted but not analysed, to bound memory.`);
   }
   return out.join('\n') + '\n';
 }

@@ -7,8 +7,14 @@ export interface AnalyzerOptions {
   fileName?: string;
 }
 
-/** Upper bounds that keep memory flat on huge `-v4` logs; what goes past them is counted, not kept. */
-export const MAX_KEPT_RECORDS = 20_000;
+/**
+ * Upper bounds that keep memory flat on huge logs. The first records of each level are kept up to
+ * these counts, and after that only the last `MAX_KEPT_TAIL_RECORDS`, because a run ends with the
+ * chain that aborted it; the records in between are counted in `droppedRecords`.
+ */
+export const MAX_KEPT_ERRORS = 10_000;
+export const MAX_KEPT_WARNINGS = 5_000;
+export const MAX_KEPT_TAIL_RECORDS = 2_000;
 export const MAX_PHASES = 5_000;
 const MAX_CONTINUATION_LINES = 20;
 /** Lines kept of a single message; a 10 MB line is cut here. */
@@ -36,6 +42,15 @@ const BANNERS: Array<{ pattern: RegExp; banner: Banner; kind: LogKind }> = [
 /** Lines that only a restore prints, for logs cut before any banner. */
 const RESTORE_HINTS = /^(?:Reading image tree|Restoring resources|Forking task with|Preparing info about shared resources|Restore via sigreturn)/;
 
+/** Tell from a wrapper's error text whether a checkpoint or a restore failed. */
+function operationOf(rawMessage: string): 'checkpoint' | 'restore' | undefined {
+  // `does not support checkpoint/restore` names both, so it tells nothing.
+  const message = rawMessage.replace(/checkpoint\/restore/gi, '');
+  if (/\brestor(e|ing)\b|type RESTORE/i.test(message)) return 'restore';
+  if (/\bcheckpoint(ing)?\b|type (DUMP|PRE_DUMP)|\bdump(ing)?\b/i.test(message)) return 'checkpoint';
+  return undefined;
+}
+
 /** Counters and state the analyser keeps between lines; exported for the diagnosis step. */
 export interface ScanResult {
   facts: LogFacts;
@@ -43,6 +58,10 @@ export interface ScanResult {
   droppedRecords: number;
   phases: PhaseMark[];
   droppedPhases: number;
+  /** Error and warning records past the per-level bounds, oldest first, at most `MAX_KEPT_TAIL_RECORDS`. */
+  tailRecords: LogRecord[];
+  keptErrors: number;
+  keptWarnings: number;
   failureBanner?: LogRecord;
   successBanner?: LogRecord;
   /** Wrapper lines (podman, crun, runc) that report a failed checkpoint or restore. */
@@ -59,6 +78,9 @@ export class LogAnalyzer {
     facts: { logKind: 'unknown' },
     records: [],
     droppedRecords: 0,
+    tailRecords: [],
+    keptErrors: 0,
+    keptWarnings: 0,
     phases: [],
     droppedPhases: 0,
     wrapperFailures: [],
@@ -111,6 +133,10 @@ export class LogAnalyzer {
 
   finish(): Analysis {
     this.flushTitle(false);
+    const tail = this.scan.tailRecords;
+    if (tail.length > MAX_KEPT_TAIL_RECORDS) this.scan.droppedRecords += tail.length - MAX_KEPT_TAIL_RECORDS;
+    this.scan.records.push(...tail.slice(-MAX_KEPT_TAIL_RECORDS));
+    this.scan.tailRecords = [];
     const facts = this.scan.facts;
     // Pasted terminal output can quote a banner (crun's excerpt), which must not make it a dump log.
     if (this.scan.terminalLineCount > 0 && this.scan.terminalLineCount >= this.scan.criuLineCount) facts.logKind = 'terminal';
@@ -167,7 +193,10 @@ export class LogAnalyzer {
       return;
     }
 
-    if (segment.origin === 'runtime' || segment.origin === 'podman') this.scan.wrapperFailures.push(record);
+    if (segment.origin === 'runtime' || segment.origin === 'podman') {
+      this.scan.wrapperFailures.push(record);
+      this.scan.facts.operation ??= operationOf(message);
+    }
     this.keep(record);
     this.previous = record;
   }
@@ -244,11 +273,21 @@ export class LogAnalyzer {
   }
 
   private keep(record: LogRecord): void {
-    if (this.scan.records.length >= MAX_KEPT_RECORDS) {
-      this.scan.droppedRecords++;
-      return;
+    const scan = this.scan;
+    if (record.level === 'error' && scan.keptErrors < MAX_KEPT_ERRORS) {
+      scan.keptErrors++;
+      scan.records.push(record);
+    } else if (record.level === 'warn' && scan.keptWarnings < MAX_KEPT_WARNINGS) {
+      scan.keptWarnings++;
+      scan.records.push(record);
+    } else {
+      scan.tailRecords.push(record);
+      // Trim in batches, so that dropping the oldest record costs no array shift per line.
+      if (scan.tailRecords.length >= 2 * MAX_KEPT_TAIL_RECORDS) {
+        scan.droppedRecords += scan.tailRecords.length - MAX_KEPT_TAIL_RECORDS;
+        scan.tailRecords = scan.tailRecords.slice(-MAX_KEPT_TAIL_RECORDS);
+      }
     }
-    this.scan.records.push(record);
   }
 
   private decideKind(): LogKind {

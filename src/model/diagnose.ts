@@ -148,5 +148,6 @@ export function diagnose(scan: ScanResult): Analysis {
     phases: scan.phases,
     lineCount: scan.lineCount,
     recognizedLineCount: scan.criuLineCount + scan.terminalLineCount,
+    droppedRecordCount: scan.droppedRecords,
   };
 }

@@ -53,6 +53,11 @@ export interface ExplainReport {
   lineCount: number;
   /** Lines written by CRIU or a wrapper; 0 means the input is not a CRIU log. */
   recognizedLineCount: number;
+  /**
+   * Error and warning lines not listed in `diagnostics`: past the first 10,000 errors and 5,000
+   * warnings only the last 2,000 records are kept, so memory stays bounded on huge logs.
+   */
+  droppedRecordCount: number;
 }
 
 function sourceLocationOf(finding: Finding, criuVersion: string | undefined): ReportSourceLocation | undefined {
@@ -98,6 +103,7 @@ export function toReport(analysis: Analysis, file: string): ExplainReport {
     })),
     lineCount: analysis.lineCount,
     recognizedLineCount: analysis.recognizedLineCount,
+    droppedRecordCount: analysis.droppedRecordCount,
   };
 }
 
@@ -112,7 +118,8 @@ const KIND_NOUN: Record<LogKind, string> = {
 /** One-line verdict: "Dump failed: <title>", "Restore finished successfully", ... */
 export function verdictOf(analysis: Analysis): string {
   if (analysis.recognizedLineCount === 0 && !analysis.rootCause) return 'No CRIU log lines found: this does not look like output of CRIU, podman, crun or runc';
-  const noun = KIND_NOUN[analysis.facts.logKind];
+  const facts = analysis.facts;
+  const noun = facts.logKind === 'terminal' && facts.operation ? (facts.operation === 'restore' ? 'Restore' : 'Checkpoint') : KIND_NOUN[facts.logKind];
   if (analysis.outcome === 'succeeded') return `${noun} finished successfully`;
   if (analysis.outcome === 'failed') return analysis.rootCause ? `${noun} failed: ${analysis.rootCause.title}` : `${noun} failed`;
   if (analysis.rootCause) return `${noun} outcome unknown (the log ends early); first problem: ${analysis.rootCause.title}`;

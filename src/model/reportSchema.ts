@@ -60,4 +60,5 @@ export const explainReportSchema = z.object({
   ),
   lineCount: z.number().int().nonnegative(),
   recognizedLineCount: z.number().int().nonnegative(),
+  droppedRecordCount: z.number().int().nonnegative(),
 });

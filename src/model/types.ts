@@ -61,6 +61,8 @@ export interface LogFacts {
   logKind: LogKind;
   /** Log file path a wrapper named in pasted terminal output (`Please check CRIU logfile <path>`). */
   referencedLog?: string;
+  /** The operation that pasted wrapper output reports: `CRIU checkpointing failed`, `type RESTORE`, ... */
+  operation?: 'checkpoint' | 'restore';
   /** Which wrapper printed pasted terminal output. */
   runtime?: 'crun' | 'runc' | 'podman' | 'docker' | 'containerd' | 'lxd';
 }
@@ -146,4 +148,6 @@ export interface Analysis {
   lineCount: number;
   /** Lines that CRIU or a wrapper around it wrote; 0 means the text is not a CRIU log at all. */
   recognizedLineCount: number;
+  /** Error and warning records left out of `findings` to bound memory (see MAX_KEPT_ERRORS). */
+  droppedRecordCount: number;
 }

@@ -64,5 +64,6 @@ export function wasmDumpAnalysis(): Analysis {
     ],
     lineCount: 344,
     recognizedLineCount: 344,
+    droppedRecordCount: 0,
   };
 }

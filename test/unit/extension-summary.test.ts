@@ -6,7 +6,7 @@ import type { Analysis } from '../../src/model/types';
 import { wasmDumpAnalysis } from './extension-fixtures';
 
 function emptyAnalysis(extra: Partial<Analysis> = {}): Analysis {
-  return { facts: { logKind: 'unknown' }, outcome: 'unknown', rootCause: null, findings: [], phases: [], lineCount: 0, recognizedLineCount: 0, ...extra };
+  return { facts: { logKind: 'unknown' }, outcome: 'unknown', rootCause: null, findings: [], phases: [], lineCount: 0, recognizedLineCount: 0, droppedRecordCount: 0, ...extra };
 }
 
 describe('summaryTitle', () => {

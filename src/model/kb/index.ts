@@ -80,10 +80,13 @@ export function unknownExplanation(record: LogRecord, facts: LogFacts): Explanat
 
 /** Build the explanation for a failure banner with no error before it: what to collect next. */
 export function unexplainedExplanation(facts: LogFacts): Explanation {
-  const what = facts.logKind === 'restore' ? 'restore' : facts.logKind === 'pre-dump' ? 'pre-dump' : 'dump';
-  const logName = facts.logKind === 'restore' ? 'restore.log' : 'dump.log';
+  const restore = facts.logKind === 'restore' || facts.operation === 'restore';
+  const what = restore ? 'restore' : facts.logKind === 'pre-dump' ? 'pre-dump' : 'dump';
+  const logName = facts.referencedLog?.replace(/^.*\//, '') ?? (restore ? 'restore.log' : 'dump.log');
   const explanation = [
-    `CRIU reported that the ${what} failed, but the text at hand contains no error before the failure banner.`,
+    facts.logKind === 'terminal'
+      ? `The ${what} failed, but the text at hand contains no CRIU error line.`
+      : `CRIU reported that the ${what} failed, but the text at hand contains no error before the failure banner.`,
     facts.runtime ? `It looks like output of ${facts.runtime}, which prints only the last lines of CRIU's log (or none).` : 'Either the log was cut, or CRIU wrote it at a log level that hides the cause.',
     facts.referencedLog ? `The full log is ${facts.referencedLog}.` : `The full log is ${logName} in the runtime's work directory.`,
     criuVersionNote(facts),
@@ -100,7 +103,10 @@ export function unexplainedExplanation(facts: LogFacts): Explanation {
     ],
     fixes: [
       { description: `Open the whole ${logName}${facts.referencedLog ? ` (${facts.referencedLog})` : ''}; for podman it is in the container's StaticDir, kept with --keep.`, command: 'podman inspect --format "{{.StaticDir}}" <container>' },
-      { description: 'Repeat with full CRIU logging: add `log-level 4` (or `-v4` for plain criu) to the CRIU configuration file the runtime reads (/etc/criu/runc.conf for runc, /etc/criu/default.conf for crun).', criuOption: 'log-level', configSnippet: 'log-level 4\n' },
+      {
+        description: 'For plain criu, repeat with full logging (`-v4 -o dump.log`). crun (1.21) and runc (1.1) already ask CRIU for level 4, so their log is complete when it is whole.',
+        command: 'criu dump -v4 -o dump.log ...',
+      },
       { description: 'Record versions and the kernel check: criu --version, uname -r, criu check --all, and the runtime version (crun --version / runc --version).', command: 'criu check --all' },
       { description: 'Look at the kernel log around the time of the failure for oopses, OOM kills or LSM denials.', command: 'dmesg --ctime | tail -n 100' },
     ],

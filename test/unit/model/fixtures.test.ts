@@ -164,3 +164,25 @@ describe('pre-dump log', () => {
     assert.equal(analysis.rootCause, null);
   });
 });
+
+describe('huge logs', () => {
+  test('cause after 30,000 warnings is kept', () => {
+    const lines = Array.from({ length: 30_000 }, (_, index) => `(00.${String(index).padStart(6, '0')}) Warn  (compel/arch/x86/src/lib/infect.c:418): Will restore ${index} with interrupted system call`);
+    lines.push("(01.000000) Error (criu/sk-unix.c:725): sk unix: Can't dump half of stream unix connection.");
+    lines.push('(01.000100) Error (criu/cr-dump.c:2111): Dumping FAILED.');
+    const analysis = analyzeText(lines.join('\n'));
+    assert.equal(analysis.rootCause?.record.line, 30_001);
+    assert.equal(analysis.rootCause?.category, 'unix-socket');
+    assert.deepEqual(analysis.rootCause?.related.map((record) => record.line), [30_002]);
+    assert.ok(analysis.droppedRecordCount > 0, 'dropped warnings are counted');
+  });
+
+  test('100,000 errors keep the first and the last', () => {
+    const lines = Array.from({ length: 100_000 }, (_, index) => `(00.1) Error (criu/files-reg.c:1790): Can't lookup mount=${index} for fd=3 path=/x`);
+    lines.push('(00.2) Error (criu/cr-dump.c:2111): Dumping FAILED.');
+    const analysis = analyzeText(lines.join('\n'));
+    assert.equal(analysis.rootCause?.record.line, 1);
+    assert.deepEqual(analysis.rootCause?.related.map((record) => record.line), [100_001]);
+    assert.equal(analysis.droppedRecordCount + analysis.findings.length, 100_001);
+  });
+});
