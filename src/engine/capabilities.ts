@@ -131,9 +131,12 @@ export function assessCapabilities(facts: HostFacts): CapabilityFinding[] {
   if (facts.criuCheck && !facts.criuCheck.ok) {
     const vdso = facts.criuCheck.errors.some((line) => /vdso/i.test(line));
     const oldForVdso = vdso && criuNumber !== undefined && criuNumber < 40100;
+    // CRIU runs the kernel feature detection (kerndat) before every dump and restore, so when that
+    // fails in `criu check`, no checkpoint can work; other failed checks affect only some containers.
+    const kerndatFailed = vdso || facts.criuCheck.errors.some((line) => /kernel features detection|kerndat/i.test(line));
     findings.push({
       code: 'criu-check-failed',
-      severity: 'warning',
+      severity: kerndatFailed ? 'blocking' : 'warning',
       message: `criu check failed: ${facts.criuCheck.errors.slice(0, 3).join(' / ') || 'no "Looks good." in its output'}`,
       fix: oldForVdso
         ? 'CRIU before 4.1 does not know the [vvar_vclock] vDSO mapping of recent kernels: install CRIU 4.1 or later.'

@@ -62,17 +62,14 @@ test('probe: bookworm runtime and CRIU fail', testOptions, async (t) => {
 
 // Every checkpoint on this host fails: crun 1.8 is rejected by podman, and CRIU 3.17 stops at
 // kerndat initialization on the vDSO, so runc fails too (see checkpointRestore.test.ts).
-test(
-  'probe: bookworm cannot checkpoint',
-  { ...testOptions, todo: 'probeHost rates a failed criu check as a warning, so canCheckpoint is true' },
-  async (t) => {
-    const stack = await requireStack(t, 'bookworm');
-    if (!stack) return;
+test('probe: bookworm cannot checkpoint', testOptions, async (t) => {
+  const stack = await requireStack(t, 'bookworm');
+  if (!stack) return;
 
-    const capabilities = await probeHost(runner, stack.host, { timeoutMs: 60_000 });
-    assert.equal(capabilities.canCheckpoint, false);
-  },
-);
+  const capabilities = await probeHost(runner, stack.host, { timeoutMs: 60_000 });
+  assert.equal(capabilities.canCheckpoint, false);
+  assert.equal(capabilities.findings.find((finding) => finding.code === 'criu-check-failed')?.severity, 'blocking');
+});
 
 test('operations: flock failure suggests --file-locks', testOptions, async (t) => {
   const opened = await openSession(t, 'trixie');

@@ -88,6 +88,12 @@ describe('assessCapabilities', () => {
     const check = findings.find((finding) => finding.code === 'criu-check-failed');
     assert.match(check?.message ?? '', /^criu check failed: Error \(criu\/vdso\.c:381\)/);
     assert.match(check?.fix ?? '', /CRIU 4\.1 or later/);
+    assert.equal(check?.severity, 'blocking');
+  });
+
+  test('failed criu check of one feature is a warning', () => {
+    const findings = assessCapabilities({ criuVersion: '4.1.1', criuCheck: { ok: false, errors: ['Error (criu/cr-check.c:1007): failed to mount autofs: No such device'], warnings: [] } });
+    assert.equal(findings.find((finding) => finding.code === 'criu-check-failed')?.severity, 'warning');
   });
 
   test('CRIU below 3.11 is blocking', () => {
