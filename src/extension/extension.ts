@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerAnalyzeFileCommand } from './analyzeFileCommand';
 import { AnalysisStore } from './analysisStore';
 import { registerCodeActions, registerFixCommands } from './codeActions';
+import { registerContainers } from './containers/registerContainers';
 import { registerDiagnostics } from './diagnostics';
 import { registerDocumentAnalysis } from './documentAnalysis';
 import { registerDocumentLinks } from './documentLinks';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNavigationCommands(store, log),
     registerSetLanguageCommand(),
     registerAnalyzeFileCommand(store, log),
+    registerContainers(log),
   );
   log.info(`Checkpoint Lens ${String(context.extension.packageJSON.version)} activated`);
 }
