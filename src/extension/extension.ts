@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { registerAnalyzeFileCommand } from './analyzeFileCommand';
 import { AnalysisStore } from './analysisStore';
 import { registerCodeActions, registerFixCommands } from './codeActions';
-import { registerContainers } from './containers/registerContainers';
+import { registerContainers, type ContainersTestApi } from './containers/registerContainers';
 import { registerDiagnostics } from './diagnostics';
 import { registerDocumentAnalysis } from './documentAnalysis';
 import { registerDocumentLinks } from './documentLinks';
@@ -15,10 +15,16 @@ import { registerOutline } from './outlineSymbols';
 import { readSettings } from './settings';
 import { registerSummaryCodeLens } from './summaryCodeLens';
 
+/** Return value of `activate`: read access for the in-host tests, not a public API. */
+export interface ExtensionExports {
+  containers: ContainersTestApi;
+}
+
 /** Composition root: builds the shared services and registers every feature. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const log = vscode.window.createOutputChannel('Checkpoint Lens', { log: true });
   const store = new AnalysisStore();
+  const containers = registerContainers(log);
 
   context.subscriptions.push(
     log,
@@ -36,9 +42,10 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNavigationCommands(store, log),
     registerSetLanguageCommand(),
     registerAnalyzeFileCommand(store, log),
-    registerContainers(log),
+    containers.disposable,
   );
   log.info(`Checkpoint Lens ${String(context.extension.packageJSON.version)} activated`);
+  return { containers: containers.testApi };
 }
 
 export function deactivate(): void {}

@@ -7,15 +7,23 @@ import { CONTAINERS_VIEW } from './commandIds';
 import { registerContainerCommands } from './containerCommands';
 import { ContainerHosts } from './containerHosts';
 import { readContainerSettings } from './containerSettings';
-import { ContainersTreeProvider } from './containersView';
+import { ContainersTreeProvider, type ContainerNode } from './containersView';
 import { HostLogFileSystem, LOG_SCHEME } from './logDocuments';
+
+/** Read access to the Containers view for the in-host tests, returned by `activate`. */
+export interface ContainersTestApi {
+  /** Every node of the tree with its TreeItem, depth first. */
+  treeItems(): Array<{ node: ContainerNode; item: vscode.TreeItem; depth: number }>;
+  /** Resolves once `predicate` holds for the tree, checking after each change; rejects after `timeoutMs`. */
+  waitForTree(predicate: (items: Array<{ node: ContainerNode; item: vscode.TreeItem }>) => boolean, timeoutMs?: number): Promise<void>;
+}
 
 /**
  * Registers the Containers view, its commands, the read-only host logs and the capabilities
  * documents. Every podman, crun and CRIU command runs through one ProcessRunner that logs its
  * command line and exit status to `log`.
  */
-export function registerContainers(log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerContainers(log: vscode.LogOutputChannel): { disposable: vscode.Disposable; testApi: ContainersTestApi } {
   const runner = new ProcessRunner(log);
   const operations = new ContainerOperations(runner, log);
   const hosts = new ContainerHosts(runner, log, () => readContainerSettings().pollIntervalMs);
@@ -30,7 +38,35 @@ export function registerContainers(log: vscode.LogOutputChannel): vscode.Disposa
     for (const host of hosts.hosts()) capabilities.refresh(host.name);
   });
 
-  return vscode.Disposable.from(
+  const treeItems = (): Array<{ node: ContainerNode; item: vscode.TreeItem; depth: number }> => {
+    const items: Array<{ node: ContainerNode; item: vscode.TreeItem; depth: number }> = [];
+    const visit = (node: ContainerNode | undefined, depth: number): void => {
+      for (const child of tree.getChildren(node)) {
+        items.push({ node: child, item: tree.getTreeItem(child), depth });
+        visit(child, depth + 1);
+      }
+    };
+    visit(undefined, 0);
+    return items;
+  };
+  const waitForTree: ContainersTestApi['waitForTree'] = (predicate, timeoutMs = 20_000) =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!predicate(treeItems())) return;
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      const subscription = hosts.onDidChange(check);
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        const seen = treeItems().map(({ item }) => `${String(item.label)} [${item.contextValue}] ${String(item.description ?? '')}`);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for the Containers tree; it shows: ${JSON.stringify(seen)}`));
+      }, timeoutMs);
+      check();
+    });
+
+  const disposable = vscode.Disposable.from(
     hosts,
     tree,
     view,
@@ -46,4 +82,5 @@ export function registerContainers(log: vscode.LogOutputChannel): vscode.Disposa
       if (event.affectsConfiguration('checkpointLens.hosts') && hosts.started) void hosts.configure(readContainerSettings());
     }),
   );
+  return { disposable, testApi: { treeItems, waitForTree } };
 }
