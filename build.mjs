@@ -5,12 +5,13 @@
 //   node build.mjs --watch         development build, rebuilt on every change
 //
 // Outputs: dist/extension.js, dist/cli.js, dist/webview.js and dist/test/inhost/index.js.
-import { chmod, readdir } from 'node:fs/promises';
+import { chmod, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+const packageVersion = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')).version;
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
@@ -87,6 +88,8 @@ const builds = [
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    // `checkpoint-lens --version` prints the version of package.json.
+    define: { CHECKPOINT_LENS_VERSION: JSON.stringify(packageVersion) },
     plugins: [makeCliExecutable],
   },
   {

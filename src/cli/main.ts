@@ -1,11 +1,9 @@
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
-import { LogAnalyzer } from '../model/analyze';
 import { toReport } from '../model/report';
 import type { Analysis } from '../model/types';
-import { analyzeLogFile } from '../node/analyzeLogFile';
-import { LogFileError } from '../node/readLogFile';
+import { analyzeLogFile, analyzeLogStream } from '../node/analyzeLogFile';
+import { LogFileError } from '../node/logFile';
 import { renderText } from './render';
 
 declare const CHECKPOINT_LENS_VERSION: string | undefined;
@@ -24,7 +22,7 @@ Options:
   -v, --version      show the version
 
 Exit status: 0 when the log shows no failure, 1 when a failure was diagnosed,
-2 for a usage error or a file that cannot be read.
+2 for a usage error or input that cannot be read or is not a CRIU log.
 `;
 
 /** Exit status of the CLI; part of its contract with scripts. */
@@ -36,10 +34,8 @@ class UsageError extends Error {}
 
 async function analyzeStdin(): Promise<Analysis> {
   if (process.stdin.isTTY) throw new UsageError('standard input is a terminal; pipe a log into "checkpoint-lens explain -" or name a file');
-  const analyzer = new LogAnalyzer();
-  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) analyzer.pushLine(line);
-  return analyzer.finish();
+  // The same scanner as for files, so empty and binary input get the same errors.
+  return (await analyzeLogStream(process.stdin, { displayName: 'standard input' })).analysis;
 }
 
 async function analyzeFile(path: string): Promise<Analysis> {
@@ -62,6 +58,14 @@ async function explain(args: string[]): Promise<number> {
 
   const file = positionals[0];
   const analysis = file === '-' ? await analyzeStdin() : await analyzeFile(file);
+  if (analysis.recognizedLineCount === 0) {
+    const name = file === '-' ? 'standard input' : file;
+    throw new LogFileError(
+      'not-a-log',
+      name,
+      `${name} contains no line of CRIU, podman, crun or runc (${analysis.lineCount} lines read). Pass the dump.log or restore.log from the container's StaticDir, or the terminal output of the failed command.`,
+    );
+  }
   if (values.json) process.stdout.write(JSON.stringify(toReport(analysis, file), null, 2) + '\n');
   else process.stdout.write(renderText(analysis, file));
   return analysis.rootCause ? EXIT_FAILURE_DIAGNOSED : EXIT_OK;

@@ -27,6 +27,11 @@ function wrap(text: string, indent: string, hangingIndent = indent): string {
   return lines.join('\n');
 }
 
+/** Cut a log message for one terminal line or two; the JSON output keeps it whole. */
+function shorten(text: string, max = 240): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** Render the analysis as text for a terminal: verdict, root-cause line, explanation, causes, fixes. */
 export function renderText(analysis: Analysis, file: string): string {
   const out: string[] = [];
@@ -45,12 +50,12 @@ export function renderText(analysis: Analysis, file: string): string {
   if (!root) return out.join('\n') + '\n';
 
   out.push('');
-  const firstLine = root.record.message.split('\n')[0];
+  const firstLine = shorten(root.record.message.split('\n')[0]);
   out.push(`Root cause, line ${root.record.line} [${root.category} / ${root.code}]:`);
   out.push(`  ${firstLine}`);
   if (root.record.location) out.push(`  source: ${criuSourceUrl(facts.criuVersion, root.record.location)}`);
   if (root.related.length > 0) {
-    out.push(`  follow-on errors: ${root.related.map((record) => `line ${record.line} (${record.message.split('\n')[0]})`).join(', ')}`);
+    out.push(`  follow-on errors: ${root.related.map((record) => `line ${record.line} (${shorten(record.message.split('\n')[0], 120)})`).join(', ')}`);
   }
 
   out.push('', 'What it means:', wrap(root.explanation.explanation, '  '));
@@ -70,7 +75,7 @@ export function renderText(analysis: Analysis, file: string): string {
   const others = analysis.findings.filter((finding) => finding.role === 'other-cause');
   if (others.length > 0) {
     out.push('', 'Other errors:');
-    for (const finding of others.slice(0, 10)) out.push(`  line ${finding.record.line} [${finding.category}]: ${finding.record.message.split('\n')[0]}`);
+    for (const finding of others.slice(0, 10)) out.push(`  line ${finding.record.line} [${finding.category}]: ${shorten(finding.record.message.split('\n')[0])}`);
     if (others.length > 10) out.push(`  ... and ${others.length - 10} more (see --json)`);
   }
   if (analysis.droppedRecordCount > 0) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
 import { analyzeLogFile, type LogFileAnalysis } from '../node/analyzeLogFile';
-import { LogFileError, type LogFileStats } from '../node/readLogFile';
+import { LogFileError, type LogFileStats } from '../node/logFile';
 import type { AnalysisStore } from './analysisStore';
 import { COMMANDS } from './commandIds';
 import { showExplanation } from './explanationDocument';

@@ -46,11 +46,13 @@ const CRUN_EXCERPT = /^---\s+excerpt from CRIU log\s+`([^`]+)`/;
 
 /** crun: `CRIU checkpointing failed -52.  Please check CRIU logfile /path/dump.log: Invalid exchange`. */
 const CRUN_FAILURE = /CRIU (?:checkpointing|restoring|pre-dumping|dumping) failed:?\s*-?\d+/;
-const CRUN_LOGFILE = /Please check CRIU logfile\s+`?([^\s`]+?)`?(?::\s|$)/;
+const CRUN_LOGFILE = /Please check CRIU logfile\s+`?([^\s`]+?)`?(?::(?:\s|$)|$)/;
 
 /** runc: `criu failed: type DUMP errno 0` and, on the next line or after `\n`, `log file: /path`. */
 const RUNC_FAILURE = /criu failed: type \w+ errno \d+/;
 const RUNC_LOGFILE = /log file:\s*(\S+?\.log)\b/;
+/** containerd's `ctr`: `criu failed: type DUMP errno 0 path= /run/containerd/.../criu-dump.log: unknown`. */
+const CONTAINERD_LOGFILE = /\bpath=\s*(\S+?\.log)\b/;
 
 function unescapeLogrus(text: string): string {
   return text.replace(/\\(.)/g, (_all, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch));
@@ -60,7 +62,7 @@ function unescapeLogrus(text: string): string {
 const RUNC_QUOTING = /--- Quoting "([^"]+)"/;
 
 function wrapperLogPath(text: string): string | undefined {
-  return CRUN_LOGFILE.exec(text)?.[1] ?? RUNC_LOGFILE.exec(text)?.[1] ?? RUNC_QUOTING.exec(text)?.[1];
+  return CRUN_LOGFILE.exec(text)?.[1] ?? RUNC_LOGFILE.exec(text)?.[1] ?? RUNC_QUOTING.exec(text)?.[1] ?? CONTAINERD_LOGFILE.exec(text)?.[1];
 }
 
 function runtimeOf(text: string): 'crun' | 'runc' | 'podman' | undefined {
@@ -119,8 +121,9 @@ function parseWrapperLine(line: string): LineSegment | undefined {
     return { level: 'info', origin: 'runtime', message: line.trim(), column: line.indexOf('---'), hasCriuPrefix: false, referencedLog: excerpt[1], runtime: 'crun' };
   }
 
-  // podman and most Go CLIs print `Error: `; LXD 2.x prints `error: `.
-  const errorPrefix = /^\s*[Ee]rror:\s+/.exec(line);
+  // podman and most Go CLIs print `Error: `, LXD 2.x prints `error: `, and the docker CLI prints
+  // `Error response from daemon: ` before what dockerd returned.
+  const errorPrefix = /^\s*(?:[Ee]rror:|Error response from daemon:)\s+/.exec(line);
   if (errorPrefix) {
     const message = line.slice(errorPrefix[0].length).trimEnd();
     return {

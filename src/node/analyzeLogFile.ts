@@ -3,7 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { LogAnalyzer } from '../model/analyze';
 import type { Analysis } from '../model/types';
 import { createNewlineCounter, type NewlineCounter } from './newlineCounter';
-import { checkLogFile, LogFileError, type LogFileStats, type ReadLogFileOptions } from './readLogFile';
+import { BINARY_SNIFF_BYTES, binaryError, binaryOffset, checkLogFile, emptyError, LogFileError, readFailed, unreadable, type LogFileStats, type ReadLogFileOptions } from './logFile';
 
 export { countNewlines } from './newlineCounter';
 
@@ -26,7 +26,6 @@ const HEAD_LINES = 400;
  */
 const TAIL_BYTES = 256 * 1024;
 const CHUNK_BYTES = 4 * 1024 * 1024;
-const BINARY_SNIFF_BYTES = 64 * 1024;
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -171,7 +170,9 @@ class LineScanner {
       this.truncatedLineCount++;
       if (this.truncatedLines.length < TRUNCATED_LINES_KEPT) this.truncatedLines.push(this.lineCount);
     }
-    this.analyzer.pushLine(bytes.toString('utf8', start, stop));
+    const text = bytes.toString('utf8', start, stop);
+    // A crash can pad a log with NUL bytes; they carry no text and would split CRIU's patterns.
+    this.analyzer.pushLine(text.includes('\0') ? text.replace(/\0/g, '') : text);
   }
 
   /** Keep part of a line that continues in the next chunk, at most `maxLineBytes` of it. */
@@ -194,42 +195,85 @@ class LineScanner {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Reads up to `target.length` bytes into `target` and returns the count, 0 at the end of the input. */
+type ChunkReader = (target: Buffer) => Promise<number>;
+
+interface ScanInput {
+  read: ChunkReader;
+  /** Size in bytes, or 0 when unknown (a pipe, a socket, a /proc file). */
+  totalBytes: number;
+  displayName: string;
+  fileName?: string;
 }
 
 /**
- * Analyse a CRIU log file of any size in bounded memory: two chunk buffers and the kept records.
- * Rejects with `LogFileError` for a missing path, a directory, an unreadable, empty or binary file,
- * and with an `AbortError` when `signal` aborts.
+ * Analyse a CRIU log of any size in bounded memory: two chunk buffers and the kept records. `path`
+ * may be a regular file, a pipe or a /proc file. Rejects with `LogFileError` for a missing path, a
+ * directory, an unreadable, empty or binary input, and with an `AbortError` when `signal` aborts.
  */
 export async function analyzeLogFile(path: string, options: AnalyzeLogFileOptions = {}): Promise<LogFileAnalysis> {
-  const totalBytes = await checkLogFile(path);
+  const displayName = options.displayName ?? path;
+  const totalBytes = await checkLogFile(path, displayName);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw unreadable(displayName, error);
+  }
+  const read: ChunkReader = async (target) => {
+    try {
+      return (await handle.read(target, 0, target.length, null)).bytesRead;
+    } catch (error) {
+      throw readFailed(displayName, error);
+    }
+  };
+  try {
+    return await scanInput({ read, totalBytes, displayName, fileName: path }, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Analyse a CRIU log from a stream, such as standard input, which can be a socket that cannot be
+ * opened again by path. Errors are those of `analyzeLogFile`.
+ */
+export async function analyzeLogStream(stream: AsyncIterable<Buffer | string>, options: AnalyzeLogFileOptions = {}): Promise<LogFileAnalysis> {
+  const iterator = stream[Symbol.asyncIterator]();
+  let pending: Buffer = Buffer.alloc(0);
+  const displayName = options.displayName ?? 'standard input';
+  const read: ChunkReader = async (target) => {
+    if (pending.length === 0) {
+      let next;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw readFailed(displayName, error);
+      }
+      if (next.done) return 0;
+      pending = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+    const count = pending.copy(target, 0, 0, Math.min(pending.length, target.length));
+    pending = pending.subarray(count);
+    return count;
+  };
+  return scanInput({ read, totalBytes: 0, displayName }, options);
+}
+
+async function scanInput(input: ScanInput, options: AnalyzeLogFileOptions): Promise<LogFileAnalysis> {
+  const { read, totalBytes, displayName } = input;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const analyzer = new LogAnalyzer({ fileName: path });
-  const wholeFrom = Math.max(0, totalBytes - (options.tailBytes ?? TAIL_BYTES));
+  const analyzer = new LogAnalyzer({ fileName: input.fileName });
+  // Input of unknown size counts as tail throughout and is parsed whole.
+  const wholeFrom = totalBytes === 0 ? 0 : Math.max(0, totalBytes - (options.tailBytes ?? TAIL_BYTES));
   // Two halves: the next read fills one while the scanner works on the other.
   const newlines = createNewlineCounter(2 * CHUNK_BYTES);
   const halves = [newlines.buffer.subarray(0, CHUNK_BYTES), newlines.buffer.subarray(CHUNK_BYTES)];
   const scanner = new LineScanner(analyzer, maxLineBytes, options.headLines ?? HEAD_LINES, wholeFrom, newlines);
 
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw new LogFileError('unreadable', path, `Cannot read ${path}: ${messageOf(error)}. CRIU logs are often owned by root; copy the file or change its permissions.`);
-  }
-  const readInto = async (target: Buffer): Promise<number> => {
-    try {
-      return (await handle.read(target, 0, CHUNK_BYTES, null)).bytesRead;
-    } catch (error) {
-      throw new LogFileError('read-failed', path, `Reading ${path} failed: ${messageOf(error)}.`);
-    }
-  };
-
   // Reads go straight into the counter's buffer (WebAssembly memory where the engine runs it), so counting copies nothing.
   let current = 0;
-  let nextRead = readInto(halves[current]);
+  let nextRead = read(halves[current]);
   try {
     let bytesRead = 0;
     for (;;) {
@@ -238,22 +282,22 @@ export async function analyzeLogFile(path: string, options: AnalyzeLogFileOption
       const chunk = halves[current].subarray(0, count);
       current = 1 - current;
       options.signal?.throwIfAborted();
-      nextRead = readInto(halves[current]);
+      nextRead = read(halves[current]);
 
-      if (bytesRead < BINARY_SNIFF_BYTES) {
-        const nul = chunk.subarray(0, BINARY_SNIFF_BYTES - bytesRead).indexOf(0);
-        if (nul >= 0) {
-          throw new LogFileError('binary', path, `${path} contains binary data (a NUL byte at offset ${bytesRead + nul}), so it is not a CRIU log. Pick the text log, e.g. dump.log, not an image file such as pages-1.img.`);
-        }
+      if (bytesRead === 0) {
+        // A pipe may deliver less than a chunk at first; the start of the input decides either way.
+        const offset = binaryOffset(chunk.subarray(0, BINARY_SNIFF_BYTES));
+        if (offset >= 0) throw binaryError(displayName, offset);
       }
       scanner.push(chunk, bytesRead);
       bytesRead += count;
       options.onProgress?.(bytesRead, totalBytes);
     }
     scanner.end();
+    if (bytesRead === 0) throw emptyError(displayName);
 
     const stats: LogFileStats = {
-      path,
+      path: input.fileName ?? displayName,
       totalBytes: bytesRead,
       lineCount: scanner.lineCount,
       crlfLines: scanner.crlfLines,
@@ -263,8 +307,9 @@ export async function analyzeLogFile(path: string, options: AnalyzeLogFileOption
     };
     return { analysis: analyzer.finish(), stats };
   } finally {
-    // A read may still be under way after an error or an abort; closing under it would fail.
+    // A read may still be under way after an error or an abort; it must end before the input closes.
     await nextRead.catch(() => 0);
-    await handle.close();
   }
 }
+
+export { LogFileError };

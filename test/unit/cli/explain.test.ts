@@ -87,18 +87,33 @@ describe('checkpoint-lens explain', () => {
     assert.equal(report.rootCause?.category, 'permission');
   });
 
-  test('non-CRIU text exits 0 and says so', () => {
+  test('non-CRIU text exits 2 naming it', () => {
     const run = runCli(['explain', join(ROOT, 'package.json')]);
-    assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /No CRIU log lines found/);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /package\.json contains no line of CRIU, podman, crun or runc/);
+    assert.equal(run.stdout, '');
   });
 
   test('10 MB single line', () => {
     const path = join(scratch, 'one-line.log');
-    writeFileSync(path, 'x'.repeat(10 * 1024 * 1024));
+    writeFileSync(path, '(00.1) Error (criu/file-lock.c:112): Some file locks are hold by dumping tasks!You can try --file-locks to dump them. ' + 'x'.repeat(10 * 1024 * 1024));
     const run = runCli(['explain', path, '--json']);
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal((JSON.parse(run.stdout) as ExplainReport).lineCount, 1);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as ExplainReport;
+    assert.equal(report.lineCount, 1);
+    assert.equal(report.rootCause?.category, 'file-locks');
+  });
+
+  test('empty standard input exits 2', () => {
+    const run = runCli(['explain', '-'], '');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /standard input is empty/);
+  });
+
+  test('binary standard input exits 2', () => {
+    const run = runCli(['explain', '-'], Buffer.from([0x54, 0x4e, 0x00, 0x01, 0x0a]));
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /standard input contains binary data/);
   });
 
   test('missing file exits 2 naming it', () => {
@@ -131,7 +146,7 @@ describe('checkpoint-lens explain', () => {
   });
 
   test('unreadable file exits 2', () => {
-    // Root reads any mode-000 file, but reading /proc/self/mem from offset 0 fails with EIO for everyone.
+    // Root reads any mode-000 file, but reading /proc/self/mem from offset 0 fails with EIO for root too.
     let path = '/proc/self/mem';
     if (process.getuid?.() !== 0) {
       path = join(scratch, 'secret.log');

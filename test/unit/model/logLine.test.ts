@@ -131,6 +131,23 @@ describe('parseLine', () => {
     assert.equal(segment.message, 'snapshot dump failed');
   });
 
+  test('crun log path at the end of the line', () => {
+    const [segment] = parseLine('CRIU checkpointing failed -52.  Please check CRIU logfile /var/lib/x/userdata/dump.log:');
+    assert.equal(segment.referencedLog, '/var/lib/x/userdata/dump.log');
+  });
+
+  test('containerd ctr names the log with path=', () => {
+    const [segment] = parseLine('ctr: OCI runtime checkpoint failed: criu failed: type DUMP errno 0 path= /run/containerd/io.containerd.runtime.v2.task/default/c1/criu-dump.log: unknown');
+    assert.equal(segment.level, 'error');
+    assert.equal(segment.referencedLog, '/run/containerd/io.containerd.runtime.v2.task/default/c1/criu-dump.log');
+  });
+
+  test('docker daemon error response', () => {
+    const [segment] = parseLine('Error response from daemon: Cannot checkpoint container c1: runc: criu failed: type NOTIFY errno 0');
+    assert.equal(segment.level, 'error');
+    assert.equal(segment.message, 'Cannot checkpoint container c1: runc: criu failed: type NOTIFY errno 0');
+  });
+
   test('CRLF line end is dropped', () => {
     const [segment] = parseLine('(00.1) Error (criu/mount.c:1): x\r');
     assert.equal(segment.message, 'x');
