@@ -14,10 +14,16 @@ import { chromiumPath, provideVsCodeTools, repoRoot } from './lib/vscode-server.
 
 const inCi = process.env.CI === 'true';
 
-/** Check shared by the layers that need a real VS Code: returns the reason a tool is missing. */
+/**
+ * Check shared by the layers that need a real VS Code: returns the reason a tool is missing, or
+ * `{ failed }` when installing it was tried and failed, which fails the layer even outside CI.
+ */
 async function missingVsCodeTools() {
   // Installs code-server and Chromium first when they are missing and this machine allows it.
   const codeServer = await provideVsCodeTools({ chromium: true });
+  if (codeServer.installFailed) {
+    return { failed: codeServer.missing };
+  }
   if (codeServer.missing) {
     return codeServer.missing;
   }
@@ -99,6 +105,9 @@ function runCommand(command) {
 
 async function runLayer(layer) {
   const missing = await layer.missingTools?.();
+  if (missing?.failed) {
+    return { status: 'failed', passed: 0, failed: 1, note: `could not run: ${missing.failed}` };
+  }
   if (missing) {
     if (inCi) {
       return { status: 'failed', passed: 0, failed: 1, note: `could not run: ${missing}` };

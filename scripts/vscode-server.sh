@@ -40,7 +40,11 @@ install_pinned() {
   mkdir -p "$target"
   cp "$pins/package.json" "$pins/package-lock.json" "$target/"
   local started=$SECONDS
-  if ! (cd "$target" && npm ci --no-audit --no-fund >install.log 2>&1); then
+  # Started from `npm start` or `npm test`, the outer npm exports npm_config_user_agent naming its own
+  # Node (20); code-server's postinstall reads the Node version from that variable and refuses to
+  # install, so the inner npm must not inherit it.
+  if ! (cd "$target" && env -u npm_config_user_agent -u npm_node_execpath -u npm_execpath \
+    npm ci --no-audit --no-fund >install.log 2>&1); then
     grep -v 'install-scripts' "$target/install.log" | tail -40 >&2
     log "npm ci failed for $label; full log: $target/install.log"
     return 1

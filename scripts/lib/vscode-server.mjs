@@ -76,8 +76,10 @@ export async function findCodeServer() {
 /**
  * Install what a real VS Code run needs when it is missing: code-server (through
  * scripts/vscode-server.sh, which also installs the build packages as root) and, when `chromium`
- * is true, Debian's Chromium. Returns `findCodeServer()`'s result, or `{ missing }` with the reason
- * an install was not possible. Set CHECKPOINT_LENS_NO_INSTALL=1 to only look, never install.
+ * is true, Debian's Chromium. Returns `findCodeServer()`'s result; `{ missing }` with the reason
+ * when an install was not possible here, or `{ missing, installFailed: true }` when an install was
+ * tried and failed, which callers treat as a failure, not a skip. Set CHECKPOINT_LENS_NO_INSTALL=1
+ * to only look, never install.
  */
 export async function provideVsCodeTools({ chromium = false } = {}) {
   let codeServer = await findCodeServer();
@@ -86,7 +88,7 @@ export async function provideVsCodeTools({ chromium = false } = {}) {
   if (codeServer.missing) {
     console.log('installing code-server (a few minutes the first time): scripts/vscode-server.sh install');
     const installed = spawnSync(path.join(repoRoot, 'scripts/vscode-server.sh'), ['install'], { cwd: repoRoot, stdio: 'inherit' });
-    if (installed.status !== 0) return { missing: `scripts/vscode-server.sh install failed with exit code ${installed.status}` };
+    if (installed.status !== 0) return { missing: `scripts/vscode-server.sh install failed with exit code ${installed.status}`, installFailed: true };
     codeServer = await findCodeServer();
   }
   if (chromium && !codeServer.missing && !existsSync(chromiumPath)) {
@@ -96,7 +98,7 @@ export async function provideVsCodeTools({ chromium = false } = {}) {
     console.log('installing Debian\'s chromium with apt-get');
     spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
     const installed = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (installed.status !== 0) return { missing: `apt-get install chromium failed with exit code ${installed.status}` };
+    if (installed.status !== 0) return { missing: `apt-get install chromium failed with exit code ${installed.status}`, installFailed: true };
   }
   return codeServer;
 }
