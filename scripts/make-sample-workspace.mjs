@@ -7,6 +7,7 @@
 // Layout:
 //   wasm-crun-wasmedge/dump.log, bookworm-vdso/dump.log, ...   featured cases (see `featured`)
 //   public/NNN-slug/dump.log or restore.log                    test/fixtures/criu-logs/public/*/log.txt
+//   terminal/NAME.criu.log                                     test/fixtures/terminal/*.txt
 //   local/CASE/NAME.log                                        test/fixtures/local/*/*.log
 // The target folder is deleted and rebuilt on every run. Missing fixtures are skipped, so the
 // workspace contains whatever test/fixtures/ contains at run time.
@@ -23,7 +24,7 @@ const featured = {
   'bookworm-vdso/dump.log': 'local/bookworm-podman4-criu3-fail/bookworm-runc-dump.log',
   'bookworm-vdso/restore.log': 'local/bookworm-podman4-criu3-fail/bookworm-runc-restore-import.log',
   'preserved-fd/dump.log': 'local/mapping-gap-preserved-fd/gap-fd-dump.log',
-  'trixie-crun-tcp/dump.log': 'local/trixie-podman5-criu4-bringup/trixie-crun-dump-tcp-filelocks.log',
+  'trixie-crun-success/dump.log': 'local/trixie-podman5-criu4-bringup/trixie-crun-dump-tcp-filelocks.log',
 };
 
 async function exists(file) {
@@ -79,6 +80,14 @@ export async function makeSampleWorkspace(target) {
     const logFile = path.join(publicDir, slug, 'log.txt');
     if (await exists(logFile)) {
       await copy(logFile, path.join('public', slug, await publicLogName(slug, logFile)));
+    }
+  }
+
+  // Terminal output as users paste it; the .criu.log suffix opens it as a CRIU log.
+  const terminalDir = path.join(fixturesDir, 'terminal');
+  if (await exists(terminalDir)) {
+    for (const name of (await readdir(terminalDir)).filter((file) => file.endsWith('.txt')).sort()) {
+      await copy(path.join(terminalDir, name), path.join('terminal', name.replace(/\.txt$/, '.criu.log')));
     }
   }
 
