@@ -47,6 +47,15 @@ export function renderText(analysis: Analysis, file: string): string {
   if (facts.referencedLog) out.push(`  CRIU log named in this output: ${facts.referencedLog}`);
 
   const root = analysis.rootCause;
+  if (!root && analysis.outcome === 'unknown') {
+    out.push(
+      '',
+      wrap(
+        'Next steps: CRIU may still be running (check with ps), it may have been killed, for example by the OOM killer (dmesg --ctime | tail), or this is only part of the log. Look for "Dumping finished successfully", "Restore finished successfully" or "FAILED" in the complete file.',
+        '  ',
+      ),
+    );
+  }
   if (!root) return out.join('\n') + '\n';
 
   out.push('');
