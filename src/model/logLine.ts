@@ -72,48 +72,32 @@ function runtimeOf(text: string): 'crun' | 'runc' | 'podman' | undefined {
 }
 
 /** Parse the wrapper lines that podman, crun and runc print around a CRIU failure. */
+/** A wrapper's error or warning line, with the log path and runtime its text names. */
+function wrapperSegment(
+  level: RecordLevel,
+  origin: RecordOrigin,
+  message: string,
+  column: number,
+  defaultRuntime?: LineSegment['runtime'],
+): LineSegment {
+  return { level, origin, message, column, hasCriuPrefix: false, referencedLog: wrapperLogPath(message), runtime: runtimeOf(message) ?? defaultRuntime };
+}
+
 function parseWrapperLine(line: string): LineSegment | undefined {
   const logrus = LOGRUS.exec(line);
   if (logrus) {
-    const message = unescapeLogrus(logrus[2]);
     const level: RecordLevel = /^(error|fatal|panic)$/.test(logrus[1]) ? 'error' : logrus[1] === 'warning' ? 'warn' : 'info';
-    return {
-      level,
-      origin: 'runtime',
-      message,
-      column: logrus.index + logrus[0].indexOf('msg='),
-      hasCriuPrefix: false,
-      referencedLog: wrapperLogPath(message),
-      runtime: runtimeOf(message) ?? 'runc',
-    };
+    return wrapperSegment(level, 'runtime', unescapeLogrus(logrus[2]), logrus.index + logrus[0].indexOf('msg='), 'runc');
   }
 
   const klog = KLOG.exec(line);
   if (klog && (klog[1] === 'E' || klog[1] === 'F' || klog[1] === 'W')) {
-    const message = klog[2].trimEnd();
-    return {
-      level: klog[1] === 'W' ? 'warn' : 'error',
-      origin: 'runtime',
-      message,
-      column: line.length - klog[2].length,
-      hasCriuPrefix: false,
-      referencedLog: wrapperLogPath(message),
-      runtime: runtimeOf(message),
-    };
+    return wrapperSegment(klog[1] === 'W' ? 'warn' : 'error', 'runtime', klog[2].trimEnd(), line.length - klog[2].length);
   }
 
   const logrusShort = LOGRUS_SHORT.exec(line);
   if (logrusShort) {
-    const message = logrusShort[2].trimEnd();
-    return {
-      level: logrusShort[1] === 'WARN' ? 'warn' : 'error',
-      origin: 'runtime',
-      message,
-      column: line.length - logrusShort[2].length,
-      hasCriuPrefix: false,
-      referencedLog: wrapperLogPath(message),
-      runtime: runtimeOf(message) ?? 'runc',
-    };
+    return wrapperSegment(logrusShort[1] === 'WARN' ? 'warn' : 'error', 'runtime', logrusShort[2].trimEnd(), line.length - logrusShort[2].length, 'runc');
   }
 
   const excerpt = CRUN_EXCERPT.exec(line.trim());
@@ -125,29 +109,12 @@ function parseWrapperLine(line: string): LineSegment | undefined {
   // `Error response from daemon: ` before what dockerd returned.
   const errorPrefix = /^\s*(?:[Ee]rror:|Error response from daemon:)\s+/.exec(line);
   if (errorPrefix) {
-    const message = line.slice(errorPrefix[0].length).trimEnd();
-    return {
-      level: 'error',
-      origin: 'podman',
-      message,
-      column: errorPrefix[0].length - errorPrefix[0].trimStart().length,
-      hasCriuPrefix: false,
-      referencedLog: wrapperLogPath(message),
-      runtime: runtimeOf(message) ?? 'podman',
-    };
+    const column = errorPrefix[0].length - errorPrefix[0].trimStart().length;
+    return wrapperSegment('error', 'podman', line.slice(errorPrefix[0].length).trimEnd(), column, 'podman');
   }
 
   if (CRUN_FAILURE.test(line) || RUNC_FAILURE.test(line)) {
-    const message = line.trim();
-    return {
-      level: 'error',
-      origin: 'runtime',
-      message,
-      column: line.length - line.trimStart().length,
-      hasCriuPrefix: false,
-      referencedLog: wrapperLogPath(message),
-      runtime: runtimeOf(message),
-    };
+    return wrapperSegment('error', 'runtime', line.trim(), line.length - line.trimStart().length);
   }
 
   const logFile = /^\s*log file:\s*(\S+)/.exec(line);
