@@ -3,14 +3,14 @@ import { isSeparator, parseLine, type LineSegment } from './logLine';
 import type { Analysis, LogFacts, LogKind, LogRecord, PhaseMark } from './types';
 
 export interface AnalyzerOptions {
-  /** File name of the log, used to tell dump from restore when the text does not say. */
+  /** File name of the log, used to tell dump from restore when the text names neither. */
   fileName?: string;
 }
 
 /**
  * Upper bounds that keep memory flat on huge logs. The first records of each level are kept up to
  * these counts, and after that only the last `MAX_KEPT_TAIL_RECORDS`, because a run ends with the
- * chain that aborted it; the records in between are counted in `droppedRecords`.
+ * chain that aborted it. The records in between are counted in `droppedRecords`.
  */
 export const MAX_KEPT_ERRORS = 10_000;
 export const MAX_KEPT_WARNINGS = 5_000;
@@ -44,7 +44,7 @@ const RESTORE_HINTS = /^(?:Reading image tree|Restoring resources|Forking task w
 
 /** Tell from a wrapper's error text whether a checkpoint or a restore failed. */
 function operationOf(rawMessage: string): 'checkpoint' | 'restore' | undefined {
-  // `does not support checkpoint/restore` names both, so it tells nothing.
+  // `does not support checkpoint/restore` names both operations, so it decides nothing.
   const message = rawMessage.replace(/checkpoint\/restore/gi, '');
   if (/\brestor(e|ing)\b|type RESTORE/i.test(message)) return 'restore';
   if (/\bcheckpoint(ing)?\b|type (DUMP|PRE_DUMP)|\bdump(ing)?\b/i.test(message)) return 'checkpoint';
@@ -101,7 +101,7 @@ export class LogAnalyzer {
     return this.scan.lineCount;
   }
 
-  /** Count `count` lines without parsing them; a fast reader uses this for lines it knows are plain. */
+  /** Count `count` lines without parsing them. A fast reader calls this for lines that hold no marker. */
   skipLines(count: number): void {
     this.scan.lineCount += count;
     this.scan.criuLineCount += count;
@@ -144,7 +144,7 @@ export class LogAnalyzer {
     return diagnose(this.scan);
   }
 
-  /** A line with no prefix and no level right after an error or warning is part of its message. */
+  /** Decide whether a line continues the message of the error or warning before it: it has no prefix and no level. */
   private continues(segments: LineSegment[]): boolean {
     const previous = this.previous;
     if (!previous || segments.length !== 1 || this.continuationLines >= MAX_CONTINUATION_LINES) return false;
@@ -242,7 +242,7 @@ export class LogAnalyzer {
     if (/^Collecting mappings \(pid:/.test(message)) this.addPhase({ line: record.line, title: message, pid: Number(/\d+/.exec(message)![0]) });
   }
 
-  /** A plain line between two rules is a phase title (`Dumping task (pid: 23349 comm: wasmedge)`). */
+  /** Record the plain line between two rules as a phase title (`Dumping task (pid: 23349 comm: wasmedge)`). */
   private flushTitle(confirmed: boolean): void {
     const title = this.pendingTitle;
     this.pendingTitle = undefined;

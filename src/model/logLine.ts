@@ -72,7 +72,7 @@ function runtimeOf(text: string): 'crun' | 'runc' | 'podman' | undefined {
 }
 
 /** Parse the wrapper lines that podman, crun and runc print around a CRIU failure. */
-/** A wrapper's error or warning line, with the log path and runtime its text names. */
+/** Build the segment of a wrapper's error or warning line, with the log path and runtime its text names. */
 function wrapperSegment(
   level: RecordLevel,
   origin: RecordOrigin,
@@ -182,7 +182,7 @@ export function parseLine(rawLine: string): LineSegment[] {
   return segments;
 }
 
-/** A `=====` or `-----` rule that CRIU prints around phase titles. */
+/** Return true for a `=====` or `-----` rule that CRIU prints around phase titles. */
 export function isSeparator(message: string): boolean {
   return /^(?:={8,}|-{8,})\s*$/.test(message);
 }

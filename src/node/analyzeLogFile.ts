@@ -14,7 +14,7 @@ export { countNewlines } from './newlineCounter';
  * skips through the text at memchr speed.
  *
  * NOTE: runc's logrus lines (`level=error msg="criu failed: ..."`) carry no marker, so in the middle of
- * a large file they are skipped; pasted terminal output is short and falls in the head that is parsed whole.
+ * a large file they are skipped. Pasted terminal output is short, so it falls in the head that is parsed whole.
  */
 const MARKERS = ['Error', 'Warn', 'FAILED', 'CRIU'].map((marker) => Buffer.from(marker, 'latin1'));
 

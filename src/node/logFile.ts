@@ -50,9 +50,9 @@ export const BINARY_SNIFF_BYTES = 64 * 1024;
  * Return the offset of the first byte that marks `sniffed` (the start of a file) as binary, or -1 for
  * text. CRIU images start with a magic number that contains NUL bytes, and raw memory pages are full
  * of control bytes. A log that a crash padded with a run of NULs, or with a stray control byte, is
- * still text. So the input is binary with a NUL in its first 16 bytes, or when more than a tenth of
- * the sniffed bytes are control bytes other than tab, line ends, form feed, escape and NUL runs of
- * 64 bytes or more.
+ * still text. So the input is binary with a NUL in its first 16 bytes. It is also binary when more
+ * than a tenth of the sniffed bytes are control bytes, not counting tab, line ends, form feed, escape
+ * and NUL runs of 64 bytes or more.
  */
 export function binaryOffset(sniffed: Uint8Array): number {
   let controls = 0;
