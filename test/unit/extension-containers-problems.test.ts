@@ -54,6 +54,8 @@ describe('problemsFromCapabilities', () => {
     const problems = problemsFromCapabilities(local, capabilitiesOf(local, { info, runtime: { name: 'crun', version: '1.8.1', features: ['SYSTEMD'], supportsCheckpoint: false, wasmHandlers: [] } }));
     assert.equal(problems.length, 1);
     assert.equal(problems[0].fix.command, CONTAINER_COMMANDS.showHostCapabilities);
+    assert.equal(problems[0].kind, 'capability');
+    assert.equal(problemRow(problems[0]).icon.id, 'warning');
     assert.match(problems[0].message, /crun 1\.8\.1 was built without CRIU support/);
   });
 });

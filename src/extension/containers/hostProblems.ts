@@ -65,8 +65,8 @@ export function hostProblemFromError(host: Host, error: unknown, during: 'probe'
  * Turns the probe's findings into problem rows. When `podman info` failed the probe has no
  * `info`, and its first blocking finding gives the reason: podman or the prefix's program missing, a
  * permission error, or a host that cannot be reached. Other blocking findings (rootless podman,
- * CRIU missing or too old) and a runtime without CRIU support get a row under the host's
- * containers; the rest stays in the tooltip and the capabilities document.
+ * CRIU missing or too old) and a runtime without CRIU support get a row above the host's
+ * containers. The other findings appear in the tooltip and the capabilities document only.
  */
 export function problemsFromCapabilities(host: Host, capabilities: HostCapabilities): HostProblem[] {
   const showCapabilities: FixAction = { title: 'Show Host Capabilities', command: CONTAINER_COMMANDS.showHostCapabilities, arguments: [host.name] };
@@ -96,7 +96,7 @@ export function problemsFromCapabilities(host: Host, capabilities: HostCapabilit
     if (finding.code === 'rootless') {
       problems.push({ kind: 'rootless', message: `Rootless podman on "${host.name}" cannot checkpoint or restore`, detail, fix: editHosts });
     } else if (finding.severity === 'blocking' || finding.code === 'runtime-without-criu') {
-      problems.push({ kind: 'probe-failed', message: firstClause(finding.message), detail, fix: showCapabilities });
+      problems.push({ kind: 'capability', message: firstClause(finding.message), detail, fix: showCapabilities });
     }
   }
   return problems;

@@ -48,6 +48,8 @@ export type HostProblemKind =
   | 'unreachable'
   | 'permission'
   | 'rootless'
+  /** A probe finding that rules out some or all checkpoints while the host still lists its containers. */
+  | 'capability'
   | 'probe-failed'
   | 'list-failed';
 

@@ -194,7 +194,8 @@ export function hostRow(snapshot: HostSnapshot): Row {
 
 /** Builds the row of a host problem. Clicking it runs the fix action. */
 export function problemRow(problem: HostProblem): Row {
-  const error = problem.kind !== 'rootless' && problem.kind !== 'invalid-setting';
+  // Problems that leave the host's containers listed are warnings; the others hide the host's containers.
+  const error = !['rootless', 'capability', 'invalid-setting'].includes(problem.kind);
   return {
     label: problem.message,
     description: problem.fix.title,

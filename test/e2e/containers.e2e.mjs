@@ -1,0 +1,194 @@
+// Walk: the Containers view on the real trixie stack (podman 5.4.2, crun +CRIU, CRIU 4.1.1) that
+// scripts/stack/setup.sh prepares. It starts a busybox and a WebAssembly container there, points
+// the checkpointLens.hosts setting at the stack's prefix, checkpoints busybox from the tree's
+// context menu, then checkpoints the wasm container, which fails, and lands on its diagnosed
+// dump.log. Without the stack's env file the walk records one skipped step and ends.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Returns the env file of scripts/stack/setup.sh: CHECKPOINT_LENS_STACK_ENV, else the first
+ * stack.env in CHECKPOINT_LENS_STACK_CACHE or CHECKPOINT_LENS_CACHE, else the setup script's default.
+ */
+function stackEnvFile() {
+  if (process.env.CHECKPOINT_LENS_STACK_ENV) return process.env.CHECKPOINT_LENS_STACK_ENV;
+  const candidates = [
+    process.env.CHECKPOINT_LENS_STACK_CACHE && path.join(process.env.CHECKPOINT_LENS_STACK_CACHE, 'stack.env'),
+    process.env.CHECKPOINT_LENS_CACHE && path.join(process.env.CHECKPOINT_LENS_CACHE, 'stack.env'),
+    '/var/cache/checkpoint-lens/stack/stack.env',
+  ].filter(Boolean);
+  return candidates.find((file) => existsSync(file)) ?? candidates.at(-1);
+}
+
+/** Parses the env file's `KEY='value'` lines. */
+function readStackEnv(file) {
+  const values = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)='([^']*)'$/.exec(line);
+    if (match) values.set(match[1], match[2]);
+  }
+  return values;
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export default async function walk({ workbench, step }) {
+  const { page } = workbench;
+  const envFile = stackEnvFile();
+  if (!existsSync(envFile)) {
+    await step(`skip: ${envFile} not found (run scripts/stack/setup.sh as root)`, async () => 'skipped');
+    return;
+  }
+
+  const env = readStackEnv(envFile);
+  const prefix = JSON.parse(env.get('TRIXIE_PREFIX_JSON'));
+  const label = env.get('STACK_LABEL');
+  const suffix = randomBytes(3).toString('hex');
+  const busybox = `walk-bb-${suffix}`;
+  const wasm = `walk-wasm-${suffix}`;
+  const podman = (args, options = {}) => run(prefix[0], [...prefix.slice(1), 'podman', ...args], { timeout: 120_000, ...options });
+
+  try {
+    const started = await step('start busybox and wasm containers on the trixie stack', async () => {
+      const common = ['run', '-d', '--pull=never', '--network', 'none', '--label', label, '--runtime', 'crun'];
+      await podman([...common, '--name', busybox, env.get('IMAGE_BUSYBOX')]);
+      // crun's wasmedge handler runs the module inside the crun process, which CRIU cannot dump.
+      await podman([...common, '--name', wasm, '--annotation', 'module.wasm.image/variant=compat-smart', env.get('IMAGE_WASM_TICK')]);
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const { stdout, stderr } = await podman(['logs', '--', wasm]);
+        if (/^wasm tick$/m.test(stdout + stderr)) break;
+        expect(Date.now() < deadline, `${wasm} printed no "wasm tick" within 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return { busybox, wasm };
+    });
+    if (!started) return;
+
+    const configured = await step('set checkpointLens.hosts to the trixie prefix in the remote settings', async () => {
+      await workbench.closeQuickInput();
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input').first();
+      await input.fill('>Preferences: Open Remote Settings (JSON)');
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Open Remote Settings (JSON)' }).first();
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await row.click();
+      // VS Code 1.139 opens settings.json in a modal editor without a tab, so find its text by content.
+      const editorLines = page.locator('.monaco-editor .view-lines', { hasText: '{' }).last();
+      await editorLines.waitFor({ state: 'visible', timeout: 15_000 });
+      await editorLines.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      // insertText bypasses Monaco's auto-closing of brackets and quotes, which typing would trigger.
+      await page.keyboard.insertText(JSON.stringify({ 'checkpointLens.hosts': [{ name: 'trixie', prefix }] }, null, 2));
+      await page.keyboard.press('Control+S');
+      // The workspace is <run folder>/workspace and code-server keeps remote settings in <run folder>/user-data/Machine.
+      const folder = new URL(page.url()).searchParams.get('folder');
+      const machineSettings = path.join(path.dirname(folder), 'user-data/Machine/settings.json');
+      const deadline = Date.now() + 10_000;
+      while (!(existsSync(machineSettings) && readFileSync(machineSettings, 'utf8').includes('checkpointLens.hosts'))) {
+        expect(Date.now() < deadline, `${machineSettings} does not contain checkpointLens.hosts 10 s after saving`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await workbench.screenshot('01-remote-settings');
+      await page.keyboard.press('Escape');
+      return { settings: machineSettings };
+    });
+    if (!configured) return;
+
+    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Containers' }) });
+    const containerRow = (name) => tree.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
+
+    const listed = await step('open the Containers view and list the stack containers', async () => {
+      await page.locator('.activitybar .action-item a[aria-label^="Checkpoint Lens"]').click();
+      await containerRow(busybox).waitFor({ state: 'visible', timeout: 60_000 });
+      await containerRow(wasm).waitFor({ state: 'visible', timeout: 10_000 });
+      const host = await tree.locator('.monaco-list-row', { hasText: 'trixie' }).first().innerText();
+      await workbench.screenshot('02-containers');
+      expect(/podman 5\.4\.2/.test(host), `host row reads "${host}"`);
+      return { host: host.replace(/\s+/g, ' ') };
+    });
+    if (!listed) return;
+
+    const rightClickAndRun = async (name, action) => {
+      await containerRow(name).click({ button: 'right' });
+      const item = page.locator('.context-view .monaco-menu .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(action)}$`) }) });
+      await item.first().waitFor({ state: 'visible', timeout: 10_000 });
+      await workbench.screenshot(`context-menu-${name.startsWith('walk-bb') ? 'busybox' : 'wasm'}`);
+      await item.first().click();
+    };
+
+    await step('checkpoint busybox from the context menu', async () => {
+      await rightClickAndRun(busybox, 'Checkpoint Container…');
+      const flags = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await flags.first().waitFor({ state: 'visible', timeout: 10_000 });
+      const offered = await flags.allInnerTexts();
+      await workbench.screenshot('03-checkpoint-flags');
+      expect(offered.some((text) => text.includes('--print-stats')), `flags offered: ${offered.join(' / ')}`);
+      await page.keyboard.press('Enter');
+
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Checkpointed ${busybox}` });
+      await toast.waitFor({ state: 'visible', timeout: 90_000 });
+      const message = (await toast.innerText()).replace(/\s+/g, ' ');
+      const row = containerRow(busybox);
+      await page.waitForFunction(
+        (name) => [...document.querySelectorAll('.monaco-list-row')].some((element) => element.textContent.includes(name) && element.textContent.includes('checkpointed')),
+        busybox,
+        { timeout: 30_000 },
+      );
+      await workbench.screenshot('04-checkpointed');
+      expect(/freezing time/.test(message), `notification: ${message}`);
+      return { message, row: (await row.innerText()).replace(/\s+/g, ' ') };
+    });
+
+    await step('checkpoint the wasm container and land on the diagnosed dump.log', async () => {
+      await rightClickAndRun(wasm, 'Checkpoint with Defaults');
+      await page.locator('.tabs-container .tab.active', { hasText: 'dump.log' }).waitFor({ timeout: 90_000 });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Checkpoint of ${wasm} failed` });
+      await toast.waitFor({ state: 'visible', timeout: 30_000 });
+      const message = (await toast.innerText()).replace(/\s+/g, ' ');
+      const language = await workbench.editorLanguage();
+      await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 30_000 });
+      await workbench.screenshot('05-wasm-failed');
+      expect(language === 'CRIU Log', `language is "${language}"`);
+      expect(/mount/i.test(message), `notification names no mount: ${message}`);
+      expect(/Show Explanation/.test(message), `notification has no Show Explanation action: ${message}`);
+      return { message };
+    });
+
+    await step('wasm container still runs after the failed checkpoint', async () => {
+      await page.waitForFunction(
+        (name) => [...document.querySelectorAll('.monaco-list-row')].some((element) => element.textContent.includes(name) && element.textContent.includes('running')),
+        wasm,
+        { timeout: 30_000 },
+      );
+      const { stdout } = await podman(['inspect', '--format', '{{.State.Status}}', '--', wasm]);
+      expect(stdout.trim() === 'running', `podman reports ${stdout.trim()}`);
+      await workbench.screenshot('06-wasm-still-running');
+    });
+
+    await step('show the explanation from the notification', async () => {
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Checkpoint of ${wasm} failed` });
+      await toast.locator('.monaco-button', { hasText: 'Show Explanation' }).click();
+      await page.locator('.tabs-container .tab.active', { hasText: /Preview|\.md/ }).waitFor({ timeout: 30_000 });
+      // The Markdown preview is a webview: two iframes deep, and filled once the Markdown extension has activated.
+      const preview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const heading = preview.locator('h1').first();
+      await heading.waitFor({ state: 'visible', timeout: 60_000 });
+      const title = (await heading.innerText()).trim();
+      await workbench.screenshot('07-explanation');
+      return { title };
+    });
+  } finally {
+    await podman(['rm', '-f', '-t', '0', '--', busybox, wasm]).catch(() => undefined);
+  }
+}
