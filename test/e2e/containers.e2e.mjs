@@ -150,6 +150,23 @@ export default async function walk({ workbench, step }) {
       return { message, row: (await row.innerText()).replace(/\s+/g, ' ') };
     });
 
+    await step('restore busybox from the context menu', async () => {
+      await rightClickAndRun(busybox, 'Restore Container');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Restored ${busybox}` });
+      await toast.waitFor({ state: 'visible', timeout: 90_000 });
+      const message = (await toast.innerText()).replace(/\s+/g, ' ');
+      await page.waitForFunction(
+        (name) => [...document.querySelectorAll('.monaco-list-row')].some((element) => element.textContent.includes(name) && element.textContent.includes('restored')),
+        busybox,
+        { timeout: 30_000 },
+      );
+      const { stdout } = await podman(['inspect', '--format', '{{.State.Status}} {{.State.Restored}}', '--', busybox]);
+      await workbench.screenshot('04b-restored');
+      expect(stdout.trim() === 'running true', `podman reports ${stdout.trim()}`);
+      expect(/restore time/.test(message), `notification: ${message}`);
+      return { message };
+    });
+
     await step('checkpoint the wasm container and land on the diagnosed dump.log', async () => {
       await rightClickAndRun(wasm, 'Checkpoint with Defaults');
       await page.locator('.tabs-container .tab.active', { hasText: 'dump.log' }).waitFor({ timeout: 90_000 });

@@ -1,7 +1,8 @@
-// The Containers view against a fake host: the host's prefix is a shell script in a temporary
-// folder that prints the recorded podman 5.4.2 output of test/fixtures/podman/podman5 for `podman ps`,
-// `inspect`, `info`, `version` and `events`, CRIU 4.1.1's output for `criu`, and fails
-// `podman container checkpoint` of gap-map with its recorded stderr and dump.log.
+// The Containers view against a fake host. The host's prefix is a shell script in a temporary
+// folder. It prints the recorded podman 5.4.2 output of test/fixtures/podman/podman5 for `podman
+// ps`, `inspect`, `info`, `version` and `events`, and CRIU 4.1.1's output for `criu`. Its
+// `podman container checkpoint` fails for gap-map with the recorded stderr and dump.log, and runs
+// until cancelled for t-runc.
 import * as assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,8 @@ case "$program" in
         exit 0 ;;
       "container checkpoint")
         echo "$*" >> "$dir/checkpoint-calls.txt"
+        # t-runc's checkpoint runs until the test cancels it.
+        case "$*" in *" -- t-runc") exec sleep 120 ;; esac
         sed "s|/var/lib/containers/storage/overlay-containers/[0-9a-f]*/userdata/dump.log|$dir/gap-map-dump.log|" "$dir/checkpoint-stderr.txt" >&2
         exit 125 ;;
     esac
@@ -190,6 +193,23 @@ describe('Containers view', () => {
 
   it('keeps gap-map running after the failure', async () => {
     await exports.containers.waitForTree((items) => findContainer(items, 'gap-map')?.item.contextValue === 'container:running');
+  });
+
+  it('cancels a checkpoint without a log', async () => {
+    const before = findContainer(exports.containers.treeItems(), 't-runc');
+    assert.ok(before, 't-runc is not listed');
+    const stateBefore = before.item.contextValue;
+    const editorBefore = vscode.window.activeTextEditor?.document.uri.toString();
+
+    const started = Date.now();
+    const checkpoint = vscode.commands.executeCommand('checkpointLens.containers.checkpointWithDefaults', before.node);
+    await exports.containers.waitForTree((items) => findContainer(items, 't-runc')?.item.contextValue === 'container:busy');
+    await vscode.commands.executeCommand('checkpointLens.containers.cancelOperation', before.node);
+    await checkpoint;
+
+    assert.ok(Date.now() - started < 20_000, 'the command did not end soon after the cancellation');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editorBefore, 'a cancelled checkpoint opened an editor');
+    await exports.containers.waitForTree((items) => findContainer(items, 't-runc')?.item.contextValue === stateBefore);
   });
 
   it('shows host capabilities as Markdown', async () => {
