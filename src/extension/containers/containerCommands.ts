@@ -373,7 +373,8 @@ class ContainerCommands {
     error: Error,
   ): void {
     const exporting = 'export' in used && Boolean(used.export);
-    const retry = retryChoice(analysis, operation, version, used, exporting);
+    // A restore from an archive has no listed container to retry on, so it gets no retry action.
+    const retry = target.container.id ? retryChoice(analysis, operation, version, used, exporting) : undefined;
     const showExplanationAction = 'Show Explanation';
     const retryAction = retry ? `Retry with ${retry.flag}` : undefined;
     const editHostsAction = 'Edit Hosts Setting';
