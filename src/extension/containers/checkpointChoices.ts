@@ -217,8 +217,8 @@ export function retryChoice(
  * diagnosis it names the error that podman printed instead.
  */
 export function failureMessage(operation: Operation, container: string, analysis: Analysis | undefined, errorSummary: string): string {
-  const what = operation === 'checkpoint' ? 'Checkpoint' : 'Restore';
-  if (analysis?.rootCause) return `${what} of ${container} failed: ${analysis.rootCause.title}`;
-  if (analysis && analysis.outcome === 'failed') return `${what} of ${container} failed; the CRIU log names no known cause. ${errorSummary}`.trim();
-  return `${what} of ${container} failed: ${errorSummary}`;
+  const operationTitle = operation === 'checkpoint' ? 'Checkpoint' : 'Restore';
+  if (analysis?.rootCause) return `${operationTitle} of ${container} failed: ${analysis.rootCause.title}`;
+  if (analysis && analysis.outcome === 'failed') return `${operationTitle} of ${container} failed; the CRIU log names no known cause. ${errorSummary}`.trim();
+  return `${operationTitle} of ${container} failed: ${errorSummary}`;
 }

@@ -322,12 +322,12 @@ class ContainerCommands {
 
   private async report(operation: Operation, target: Target, version: PodmanVersion, used: CheckpointOptions | RestoreOptions, result: OperationResult): Promise<void> {
     const { host, container } = target;
-    const what = operation === 'checkpoint' ? 'Checkpoint' : 'Restore';
+    const operationTitle = operation === 'checkpoint' ? 'Checkpoint' : 'Restore';
     // inspect decides the state shown after any outcome: a failed checkpoint leaves the container running.
     const relisted = this.hosts.relist(host.name);
 
     if (result.status === 'cancelled') {
-      this.log.info(`${what} of ${container.name} on host ${host.name} cancelled`);
+      this.log.info(`${operationTitle} of ${container.name} on host ${host.name} cancelled`);
       await relisted;
       return;
     }
@@ -339,7 +339,7 @@ class ContainerCommands {
     }
 
     const { error, diagnosis } = result;
-    this.log.error(`${what} of ${container.name} on host ${host.name} failed: ${error.message}`);
+    this.log.error(`${operationTitle} of ${container.name} on host ${host.name} failed: ${error.message}`);
     if (error instanceof OperationRefusedError) {
       void vscode.window.showWarningMessage(error.message);
       await relisted;
