@@ -92,7 +92,10 @@ export class ContainerOperations {
       if (!CHECKPOINTABLE.has(details.state)) {
         throw new OperationRefusedError('not-running', `Container ${details.name} is ${details.state}; only a running container can be checkpointed.`);
       }
-      return this.withLock(request.host, [details.id], async () => {
+      // Lock the ID too, so a request by name and one by ID cannot run at once; a request by ID
+      // already holds that lock.
+      const idLock = details.id === request.container ? [] : [details.id];
+      return this.withLock(request.host, idLock, async () => {
         if (finalPath && !request.overwrite && (await this.fileExists(request.host, finalPath, request.signal))) {
           throw new OperationRefusedError('file-exists', `${finalPath} exists on host ${request.host.name}. Choose another file name or allow overwriting.`);
         }

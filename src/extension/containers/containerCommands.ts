@@ -182,8 +182,6 @@ class ContainerCommands {
       }
     }
 
-    // NOTE: the container goes by name, because ContainerOperations.checkpoint locks the request's
-    // name and then the inspected ID, and an ID in the request makes the second lock collide with the first.
     const result = await this.runWithProgress(target, 'Checkpointing', (signal) =>
       this.services.operations.checkpoint({ host: target.host, podmanVersion: version, container: target.container.name, options, overwrite, signal }),
     );

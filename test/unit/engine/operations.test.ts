@@ -153,6 +153,16 @@ describe('ContainerOperations.checkpoint', () => {
     assert.equal(later.status, 'succeeded', 'the lock is released after the first operation');
   });
 
+  test('checkpoint by full container ID', async () => {
+    const runner = new FakeRunner((command) => {
+      if (command.includes('checkpoint')) return { stdout: `${tCrunId}\n` };
+      return inspectReply(command);
+    });
+    const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: tCrunId, options: { keep: true } });
+    assert.equal(result.status, 'succeeded');
+    assert.equal(podmanCalls(runner, 'checkpoint').length, 1);
+  });
+
   test('created container is not checkpointed', async () => {
     const runner = new FakeRunner(inspectReply);
     assertRefused(await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-created' }), 'not-running');
