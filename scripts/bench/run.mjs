@@ -6,11 +6,15 @@
 // A preloaded probe reports the CLI's peak RSS (getrusage) and its time after Node's own start-up,
 // which is printed beside the wall-clock ratio. Peak RSS is measured at several file sizes
 // (BENCH_RSS_MB, default 20,200) to show that memory stays flat as the file grows.
+//
+// Containers: scripts/bench/containers.mjs, on the trixie stack when its env file exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { benchContainers } from './containers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -109,3 +113,4 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 console.log(`node ${process.version}, ${workDir}`);
 benchLogAnalysis();
 benchPeakMemory();
+await benchContainers();
