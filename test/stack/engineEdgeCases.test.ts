@@ -219,7 +219,7 @@ test('cancel long checkpoint mid-dump', testOptions, async (t) => {
   // A cgroup left frozen by CRIU would keep the container "running" but stop its ticks.
   await session.waitForTickAbove(name, await session.lastTick(name));
 
-  const again = await operations.checkpoint({ host, podmanVersion, container: name, options: { keep: true } });
+  const again = await operations.checkpoint({ host, podmanVersion, container: name, options: { keep: true }, inspectAfter: true });
   assertSucceeded(again);
   assert.equal(again.container?.state, 'checkpointed');
 });
@@ -238,7 +238,7 @@ test('metacharacter name and export path', testOptions, async (t) => {
   await session.podman([...session.runArgs(name, 'runc'), session.stack.images.busybox]);
   await session.waitForOutput(name, /^tick 1$/m);
 
-  const checkpointed = await operations.checkpoint({ host, podmanVersion, container: name, options: { export: archive, keep: true } });
+  const checkpointed = await operations.checkpoint({ host, podmanVersion, container: name, options: { export: archive, keep: true }, inspectAfter: true });
   assertSucceeded(checkpointed);
   assert.equal(checkpointed.container?.name, name);
   assert.equal(checkpointed.container?.state, 'checkpointed');

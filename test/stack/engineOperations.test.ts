@@ -88,7 +88,7 @@ test('operations: flock failure suggests --file-locks', testOptions, async (t) =
   assert.equal(failed.diagnosis?.retryFlag, '--file-locks');
   assert.equal(failed.diagnosis?.retryOption, 'fileLocks');
 
-  const checkpointed = await operations.checkpoint({ host, podmanVersion, container: name, options: { keep: true, fileLocks: true, printStats: true } });
+  const checkpointed = await operations.checkpoint({ host, podmanVersion, container: name, options: { keep: true, fileLocks: true, printStats: true }, inspectAfter: true });
   assertSucceeded(checkpointed);
   assert.equal(checkpointed.container?.checkpointed, true);
   assert.ok(checkpointed.statistics, 'no statistics parsed from --print-stats');

@@ -183,7 +183,7 @@ class ContainerCommands {
     }
 
     const result = await this.runWithProgress(target, 'Checkpointing', (signal) =>
-      this.services.operations.checkpoint({ host: target.host, podmanVersion: version, container: target.container.name, options, overwrite, signal }),
+      this.services.operations.checkpoint({ host: target.host, podmanVersion: version, container: target.container.name, options, overwrite, signal, inspectAfter: true }),
     );
     await this.report('checkpoint', target, version, options, result);
   }

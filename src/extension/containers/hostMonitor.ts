@@ -5,7 +5,7 @@ import { CommandError } from '../../engine/errors';
 import { podmanCommand, type Host } from '../../engine/hosts';
 import { PodmanClient } from '../../engine/podman';
 import { psArgs } from '../../engine/podmanArgs';
-import { parsePs, type ContainerDetails } from '../../engine/podmanJson';
+import { parsePs, type Container, type ContainerDetails } from '../../engine/podmanJson';
 import type { CommandRunner, EngineLogger } from '../../engine/runner';
 import { hostProblemFromError, problemsFromCapabilities } from './hostProblems';
 import { containerViews, portsFromPs, type HostSnapshot } from './model';
@@ -35,6 +35,11 @@ const EVENTS_DEBOUNCE_MS = 300;
  * Probe, listing and refresh of one host. `snapshot` is replaced, never mutated, so the view can
  * compare and hold it.
  */
+/** The `ps` fields whose change means a container's inspect data is stale. */
+function inspectKey(row: Container): string {
+  return `${row.podmanState}|${row.startedAt?.getTime() ?? ''}|${row.exitedAt?.getTime() ?? ''}`;
+}
+
 export class HostMonitor {
   snapshot: HostSnapshot;
   private readonly stop = new AbortController();
@@ -43,6 +48,12 @@ export class HostMonitor {
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private eventTimer: ReturnType<typeof setTimeout> | undefined;
   private eventsLoopStarted = false;
+  /**
+   * Inspect results by container ID, with the `ps` fields they were taken under. A container whose
+   * state, start and exit times are unchanged is not inspected again: checkpoint, restore, start
+   * and stop all change one of them.
+   */
+  private readonly inspected = new Map<string, { key: string; details: ContainerDetails }>();
 
   constructor(
     readonly host: Host,
@@ -106,12 +117,20 @@ export class HostMonitor {
       let details: ContainerDetails[] = [];
       let rejected = rows.rejected;
       let firstError = rows.firstError;
-      if (rows.items.length > 0) {
-        const inspected = await this.inspectAll(client, rows.items.map((row) => row.id), query);
-        details = inspected.items;
+      const changed = rows.items.filter((row) => this.inspected.get(row.id)?.key !== inspectKey(row));
+      if (changed.length > 0) {
+        const inspected = await this.inspectAll(client, changed.map((row) => row.id), query);
+        const byId = new Map(inspected.items.map((item) => [item.id, item]));
+        for (const row of changed) {
+          const fresh = byId.get(row.id);
+          if (fresh) this.inspected.set(row.id, { key: inspectKey(row), details: fresh });
+        }
         rejected += inspected.rejected;
         firstError ??= inspected.firstError;
       }
+      const listed = new Set(rows.items.map((row) => row.id));
+      for (const id of this.inspected.keys()) if (!listed.has(id)) this.inspected.delete(id);
+      details = rows.items.flatMap((row) => this.inspected.get(row.id)?.details ?? []);
       if (rejected > 0) this.options.logger.warn(`Host ${this.host.name}: ${rejected} podman records did not validate and are not shown; first: ${firstError}`);
       this.update({
         status: 'ready',

@@ -53,7 +53,7 @@ describe('ContainerOperations.checkpoint', () => {
       if (command.includes('ln') || command.includes('rm')) return {};
       return inspectReply(command);
     });
-    const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-crun', options: { export: '/srv/ckpt/t-crun.tar.zst', keep: true } });
+    const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-crun', options: { export: '/srv/ckpt/t-crun.tar.zst', keep: true }, inspectAfter: true });
 
     assert.equal(result.status, 'succeeded');
     if (result.status !== 'succeeded') return;
@@ -161,6 +161,7 @@ describe('ContainerOperations.checkpoint', () => {
     const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: tCrunId, options: { keep: true } });
     assert.equal(result.status, 'succeeded');
     assert.equal(podmanCalls(runner, 'checkpoint').length, 1);
+    assert.equal(result.status === 'succeeded' ? result.container : 'x', undefined, 'no inspect after unless requested');
   });
 
   test('created container is not checkpointed', async () => {
