@@ -4,6 +4,7 @@ import { toReport } from '../model/report';
 import type { Analysis } from '../model/types';
 import { analyzeLogFile, analyzeLogStream } from '../node/analyzeLogFile';
 import { LogFileError } from '../node/logFile';
+import { GapsInputError, runGaps } from './gaps';
 import { renderText } from './render';
 
 declare const CHECKPOINT_LENS_VERSION: string | undefined;
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      process.stdout.write(USAGE);
+      process.stdout.write(`${USAGE}\nOther commands:\n  gaps               find mappings and fds on mounts outside the container (see "gaps --help")\n`);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (command === '-v' || command === '--version') {
@@ -83,10 +84,15 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     if (command === 'explain') return await explain(rest);
-    throw new UsageError(`unknown command "${command}"; the commands are: explain`);
+    if (command === 'gaps') return runGaps(rest, (text) => process.stdout.write(text));
+    throw new UsageError(`unknown command "${command}"; the commands are: explain, gaps`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`checkpoint-lens: ${error.message}\nRun "checkpoint-lens --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof GapsInputError) {
+      process.stderr.write(`checkpoint-lens gaps: ${error.message}\nRun "checkpoint-lens gaps --help" for usage.\n`);
       return EXIT_USAGE;
     }
     if (error instanceof LogFileError) {

@@ -1,0 +1,163 @@
+/**
+ * `checkpoint-lens gaps`: which mappings and fds of a container process lie on mounts outside its
+ * mount namespace, from a snapshot JSON or from plain /proc files, optionally tied to a dump.log.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { analyzeText } from '../model/analyze';
+import { analyzeGaps, type Gap, type GapLog, type GapReport } from '../model/procfs/analyzeGaps';
+import { parseMaps } from '../model/procfs/maps';
+import { parseMountinfo } from '../model/procfs/mountinfo';
+import { assembleSnapshot, readSnapshot, type Snapshot, SnapshotError } from '../model/procfs/snapshot';
+
+export const GAPS_USAGE = `Usage: checkpoint-lens gaps --snapshot FILE [--log FILE] [--json]
+       checkpoint-lens gaps --mountinfo FILE --maps FILE [--fdinfo FILE] [--fds FILE]
+                            [--runtime-mountinfo FILE] [--host-mountinfo FILE]
+                            [--cmdline FILE] [--log FILE] [--json]
+
+Finds the files a container process maps or holds open that lie on mounts outside its mount
+namespace. CRIU cannot dump such a process ("Can't lookup mount=N for fd=F path=P").
+
+Options:
+  --snapshot FILE           a version 1 snapshot JSON holding the files below
+  --mountinfo FILE          /proc/PID/mountinfo of the container process
+  --maps FILE               /proc/PID/maps of the container process
+  --fdinfo FILE             /proc/PID/fdinfo/*, each after a "== /proc/PID/fdinfo/N" line;
+                            "== /proc/PID/map_files/START-END" blocks give mappings' mount ids
+  --fds FILE                "ls -l /proc/PID/fd", to tell files from pipes and sockets
+  --runtime-mountinfo FILE  mountinfo of the runtime side, e.g. /proc/<conmon PID>/mountinfo
+  --host-mountinfo FILE     mountinfo of the host, e.g. /proc/1/mountinfo
+  --cmdline FILE            /proc/PID/cmdline, to recognise crun running a Wasm module
+  --log FILE                the failed dump.log, to tie each "Can't lookup mount" line to its file
+  --json                    print one JSON object instead of text
+  -h, --help                show this help
+
+Exit status: 0 when no gap was found, 1 when gaps were found, 2 for a usage error or input
+that cannot be read.
+`;
+
+/** A problem with the command line or the input files; the CLI prints it and exits with 2. */
+export class GapsInputError extends Error {
+  override name = 'GapsInputError';
+}
+
+const FILE_OPTIONS = ['snapshot', 'mountinfo', 'maps', 'fdinfo', 'fds', 'runtime-mountinfo', 'host-mountinfo', 'cmdline', 'log'] as const;
+
+function readInput(path: string, option: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new GapsInputError(`cannot read ${option} ${path}: ${reason}`);
+  }
+}
+
+function checkParsable(snapshot: Snapshot, name: string): void {
+  const mountinfo = parseMountinfo(snapshot.mountinfo);
+  if (mountinfo.mounts.length === 0) {
+    const first = mountinfo.issues[0];
+    throw new GapsInputError(`${name}: the container's mountinfo has no valid line${first ? ` (line ${first.line}: ${first.reason})` : ' (it is empty)'}. Give /proc/PID/mountinfo of the container process.`);
+  }
+  const maps = parseMaps(snapshot.maps);
+  if (maps.entries.length === 0 && maps.issues.length > 0) {
+    const first = maps.issues[0];
+    throw new GapsInputError(`${name}: the maps file has no valid line (line ${first.line}: ${first.reason}). Give /proc/PID/maps of the container process.`);
+  }
+}
+
+function loadSnapshot(values: Partial<Record<(typeof FILE_OPTIONS)[number], string>>): { snapshot: Snapshot; name: string } {
+  const plain = FILE_OPTIONS.filter((option) => option !== 'snapshot' && option !== 'log' && values[option] !== undefined);
+  if (values.snapshot !== undefined) {
+    if (plain.length > 0) throw new GapsInputError(`--snapshot cannot be combined with ${plain.map((option) => `--${option}`).join(', ')}; give either a snapshot or the plain files`);
+    try {
+      return { snapshot: readSnapshot(readInput(values.snapshot, '--snapshot'), values.snapshot), name: values.snapshot };
+    } catch (error) {
+      if (error instanceof SnapshotError) throw new GapsInputError(error.message);
+      throw error;
+    }
+  }
+  if (values.mountinfo === undefined || values.maps === undefined) {
+    const missing = [values.mountinfo === undefined ? '--mountinfo' : null, values.maps === undefined ? '--maps' : null].filter(Boolean).join(' and ');
+    throw new GapsInputError(`missing ${missing}; give --snapshot FILE, or at least --mountinfo FILE and --maps FILE`);
+  }
+  const optional = (option: (typeof FILE_OPTIONS)[number]): string | undefined => (values[option] === undefined ? undefined : readInput(values[option]!, `--${option}`));
+  const snapshot = assembleSnapshot({
+    mountinfo: readInput(values.mountinfo, '--mountinfo'),
+    maps: readInput(values.maps, '--maps'),
+    fdinfo: optional('fdinfo'),
+    fds: optional('fds'),
+    runtimeMountinfo: optional('runtime-mountinfo'),
+    hostMountinfo: optional('host-mountinfo'),
+    cmdline: optional('cmdline'),
+  });
+  return { snapshot, name: values.mountinfo };
+}
+
+function loadLog(path: string): GapLog {
+  const text = readInput(path, '--log');
+  const analysis = analyzeText(text);
+  if (analysis.recognizedLineCount === 0) throw new GapsInputError(`--log ${path} contains no line of CRIU (${analysis.lineCount} lines read); give the dump.log of the failed checkpoint`);
+  return { analysis, text };
+}
+
+function describeGap(gap: Gap): string {
+  const subject = gap.kind === 'fd' ? `fd ${gap.fd ?? '?'} ${gap.path ?? '(target unknown)'}` : gap.kind === 'mapping' ? `mapping of ${gap.path}` : `${gap.kind} ${gap.path}`;
+  const ranges = gap.ranges && gap.ranges.length > 0 ? ` (${gap.ranges.length} ${gap.ranges.length === 1 ? 'range' : 'ranges'}, first ${gap.ranges[0]})` : '';
+  const mount = gap.mntId === null ? 'mount id unknown' : `mount ${gap.mntId}${gap.fallback ? ' (guessed from device and path)' : ` (from ${gap.mntIdSource})`}`;
+  const lines = [`${subject}${ranges}`, `  where: ${gap.where}, ${mount}${gap.deleted ? ', file deleted' : ''}`, `  why: ${gap.reason}`, `  owner: ${gap.ownerText}`];
+  if (gap.logLine !== undefined) lines.push(`  log line ${gap.logLine}: ${gap.logMessage}`);
+  for (const advice of gap.advice) lines.push(`  - [${advice.status}] ${advice.action}`);
+  if (gap.verdict) lines.push(`  ${gap.verdict}`);
+  return lines.join('\n');
+}
+
+/** Renders the report as text for a terminal. */
+export function renderGapsText(report: GapReport, name: string): string {
+  const files = report.mappings.filter((mapping) => mapping.kind === 'file').length;
+  const out = [`${name}: ${report.gaps.length === 0 ? 'no gaps' : `${report.gaps.length} ${report.gaps.length === 1 ? 'gap' : 'gaps'}`} (${files} file mappings, ${report.fds.length} fds${report.pid === null ? '' : `, pid ${report.pid}`})`];
+  const rootCause = report.gaps.find((gap) => gap.logLine !== undefined);
+  if (rootCause) out.push(`CRIU failed on: ${rootCause.logMessage} (log line ${rootCause.logLine})`);
+  for (const gap of report.gaps) out.push('', describeGap(gap));
+  if (report.idGaps.length > 0) out.push('', 'Mount-id sequence gaps:', ...report.idGaps.map((gap) => `  ${gap.from === gap.to ? gap.from : `${gap.from}–${gap.to}`}: ${gap.note}`));
+  if (report.notes.length > 0) out.push('', ...report.notes.map((note) => `note: ${note}`));
+  if (report.issues.length > 0) {
+    out.push('', `${report.issues.length} input ${report.issues.length === 1 ? 'line was' : 'lines were'} not understood:`);
+    for (const issue of report.issues.slice(0, 10)) out.push(`  ${issue.input} line ${issue.line}: ${issue.reason}`);
+    if (report.issues.length > 10) out.push(`  … and ${report.issues.length - 10} more (see --json)`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Runs `gaps` with the arguments after the command name; returns the exit status. */
+export function runGaps(args: string[], write: (text: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...Object.fromEntries(FILE_OPTIONS.map((option) => [option, { type: 'string' as const }])),
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+      container: { type: 'string' },
+      pid: { type: 'string' },
+    },
+  });
+  if (values.help) {
+    write(GAPS_USAGE);
+    return 0;
+  }
+  if (values.container !== undefined || values.pid !== undefined) {
+    throw new GapsInputError(`live collection (${values.container !== undefined ? '--container' : '--pid'}) is not available yet; capture the /proc files and give them with --mountinfo and --maps, or give --snapshot`);
+  }
+  if (positionals.length > 0) throw new GapsInputError(`unexpected argument "${positionals[0]}"; every input is named by an option, e.g. --mountinfo FILE`);
+
+  const fileValues = values as Partial<Record<(typeof FILE_OPTIONS)[number], string>>;
+  const { snapshot, name } = loadSnapshot(fileValues);
+  checkParsable(snapshot, name);
+  const log = fileValues.log === undefined ? undefined : loadLog(fileValues.log);
+  const report = analyzeGaps(snapshot, log);
+
+  write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderGapsText(report, name));
+  return report.gaps.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,220 @@
+/**
+ * Parser for /proc/PID/mountinfo, in the format of proc(5):
+ *
+ *     36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
+ *     id pa dev  root  point options [optional fields] - fstype source super-options
+ *
+ * Mount ids are per mount copy: the same directory has a different id in every mount namespace,
+ * so an id from fdinfo can only be looked up in the mountinfo of a process in the same namespace.
+ */
+
+/** A line that could not be parsed, kept so that callers can report it instead of losing it. */
+export interface ParseIssue {
+  /** 1-based line number in the input. */
+  line: number;
+  reason: string;
+  /** The line as read, cut to 200 characters. */
+  text: string;
+}
+
+/** Propagation state from the optional fields before the `-` separator. */
+export interface Propagation {
+  /** Peer group of a shared mount (`shared:N`). */
+  shared?: number;
+  /** Peer group this slave mount receives events from (`master:N`). */
+  master?: number;
+  /** Nearest dominant peer group under the same root (`propagate_from:N`), only with `master`. */
+  propagateFrom?: number;
+  unbindable: boolean;
+  /** Optional fields this parser does not know; proc(5) asks parsers to ignore them. */
+  unknown: string[];
+}
+
+/** One mount of a mountinfo file, with octal escapes already decoded. */
+export interface MountEntry {
+  line: number;
+  mountId: number;
+  parentId: number;
+  major: number;
+  minor: number;
+  /** Directory (or file) of the filesystem that forms the root of this mount. */
+  root: string;
+  /** Mount point relative to the reading process's root directory. */
+  mountPoint: string;
+  mountOptions: string;
+  propagation: Propagation;
+  fsType: string;
+  source: string;
+  superOptions: string;
+  /**
+   * True when `root` is not `/`: a bind mount of a directory or file below the filesystem's root.
+   * A btrfs subvolume mount looks the same, and a bind mount of a whole filesystem does not show.
+   */
+  isBindMount: boolean;
+}
+
+export interface MountinfoParse {
+  mounts: MountEntry[];
+  issues: ParseIssue[];
+}
+
+const OCTAL_ESCAPE = /\\([0-3][0-7]{2})/g;
+const DECIMAL = /^(0|[1-9][0-9]{0,9})$/;
+const DEVICE = /^(0|[1-9][0-9]{0,9}):(0|[1-9][0-9]{0,9})$/;
+const MAX_TEXT = 200;
+
+/** Decodes the `\ooo` escapes the kernel writes for space, tab, newline and backslash. */
+export function unescapeMountinfoField(field: string): string {
+  return field.replace(OCTAL_ESCAPE, (_match, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+}
+
+/** Encodes a path the way the kernel does in mountinfo (seq_path with " \t\n\\"). */
+export function escapeMountinfoField(field: string): string {
+  return field.replace(/[ \t\n\\]/g, (character) => `\\${character.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+function issue(line: number, reason: string, text: string): ParseIssue {
+  return { line, reason, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text };
+}
+
+function parsePropagation(fields: string[]): Propagation {
+  const propagation: Propagation = { unbindable: false, unknown: [] };
+  for (const field of fields) {
+    const tagged = /^(shared|master|propagate_from):(0|[1-9][0-9]{0,9})$/.exec(field);
+    if (tagged?.[1] === 'shared') propagation.shared = Number(tagged[2]);
+    else if (tagged?.[1] === 'master') propagation.master = Number(tagged[2]);
+    else if (tagged?.[1] === 'propagate_from') propagation.propagateFrom = Number(tagged[2]);
+    else if (field === 'unbindable') propagation.unbindable = true;
+    else propagation.unknown.push(field);
+  }
+  return propagation;
+}
+
+/** Parses one line, or returns the reason it is invalid. */
+export function parseMountinfoLine(text: string, line: number): MountEntry | string {
+  const fields = text.split(' ');
+  const separator = fields.indexOf('-', 6);
+  if (fields.length < 10) return `expected at least 10 space-separated fields, got ${fields.length}`;
+  if (separator < 0) return 'missing the " - " separator before the filesystem type';
+  if (fields.length - separator - 1 !== 3) return `expected 3 fields after " - " (type, source, super options), got ${fields.length - separator - 1}`;
+
+  const [id, parent, device, root, mountPoint, mountOptions] = fields;
+  if (!DECIMAL.test(id)) return `invalid mount id "${id}"`;
+  if (!DECIMAL.test(parent)) return `invalid parent id "${parent}"`;
+  const deviceMatch = DEVICE.exec(device);
+  if (!deviceMatch) return `invalid major:minor "${device}"`;
+  if (root === '') return 'empty root field';
+  if (!mountPoint.startsWith('/')) return `mount point "${mountPoint}" does not start with "/"`;
+  if (mountOptions === '') return 'empty mount options';
+  const [fsType, source, superOptions] = fields.slice(separator + 1);
+  if (fsType === '') return 'empty filesystem type';
+
+  const decodedRoot = unescapeMountinfoField(root);
+  return {
+    line,
+    mountId: Number(id),
+    parentId: Number(parent),
+    major: Number(deviceMatch[1]),
+    minor: Number(deviceMatch[2]),
+    root: decodedRoot,
+    mountPoint: unescapeMountinfoField(mountPoint),
+    mountOptions,
+    propagation: parsePropagation(fields.slice(6, separator)),
+    fsType: unescapeMountinfoField(fsType),
+    source: unescapeMountinfoField(source),
+    superOptions: unescapeMountinfoField(superOptions),
+    isBindMount: decodedRoot !== '/',
+  };
+}
+
+/**
+ * Parses a whole mountinfo file. Empty lines are skipped; every other line that is not a valid
+ * record becomes an issue with its line number. A repeated mount id is an issue too, and only its
+ * first record is kept, because ids are unique within one read of one namespace.
+ */
+export function parseMountinfo(text: string): MountinfoParse {
+  const mounts: MountEntry[] = [];
+  const issues: ParseIssue[] = [];
+  const seen = new Set<number>();
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index].endsWith('\r') ? lines[index].slice(0, -1) : lines[index];
+    if (raw.trim() === '') continue;
+    const parsed = parseMountinfoLine(raw, index + 1);
+    if (typeof parsed === 'string') {
+      issues.push(issue(index + 1, parsed, raw));
+      continue;
+    }
+    if (seen.has(parsed.mountId)) {
+      issues.push(issue(index + 1, `mount id ${parsed.mountId} appears twice; the first record is kept`, raw));
+      continue;
+    }
+    seen.add(parsed.mountId);
+    mounts.push(parsed);
+  }
+  return { mounts, issues };
+}
+
+/** Mounts arranged by parent id. */
+export interface MountTree {
+  byId: Map<number, MountEntry>;
+  children: Map<number, number[]>;
+  /** Mounts whose parent is not in this mountinfo: normal for the namespace's root mount. */
+  roots: number[];
+  /** Mounts that reach themselves through parent links; only hostile or corrupt input has them. */
+  cycles: number[][];
+}
+
+/**
+ * Builds the parent/child tree in time linear in the number of mounts. Each mount is walked
+ * towards its root once; a walk that meets a mount of its own walk has found a cycle.
+ */
+export function buildMountTree(mounts: readonly MountEntry[]): MountTree {
+  const byId = new Map<number, MountEntry>();
+  for (const mount of mounts) if (!byId.has(mount.mountId)) byId.set(mount.mountId, mount);
+
+  const children = new Map<number, number[]>();
+  const roots: number[] = [];
+  for (const mount of byId.values()) {
+    const parent = byId.get(mount.parentId);
+    if (parent === undefined) {
+      roots.push(mount.mountId);
+      continue;
+    }
+    const siblings = children.get(parent.mountId);
+    if (siblings) siblings.push(mount.mountId);
+    else children.set(parent.mountId, [mount.mountId]);
+  }
+
+  // 0 = not visited, 1 = on the current walk, 2 = done.
+  const state = new Map<number, number>();
+  const cycles: number[][] = [];
+  for (const start of byId.keys()) {
+    if (state.get(start)) continue;
+    const walk: number[] = [];
+    let current: number | undefined = start;
+    while (current !== undefined && byId.has(current) && !state.get(current)) {
+      state.set(current, 1);
+      walk.push(current);
+      current = byId.get(current)!.parentId;
+    }
+    if (current !== undefined && state.get(current) === 1) cycles.push(walk.slice(walk.indexOf(current)));
+    for (const id of walk) state.set(id, 2);
+  }
+  return { byId, children, roots, cycles };
+}
+
+/** Returns the ids from `mountId` up to its tree's root, stopping at the first repeated id. */
+export function ancestorsOf(tree: MountTree, mountId: number): number[] {
+  const path: number[] = [];
+  const seen = new Set<number>();
+  let current: number | undefined = mountId;
+  while (current !== undefined && !seen.has(current)) {
+    const mount = tree.byId.get(current);
+    if (!mount) break;
+    seen.add(current);
+    path.push(current);
+    current = mount.parentId;
+  }
+  return path;
+}
