@@ -113,7 +113,9 @@ function parseWrapperLine(line: string): LineSegment | undefined {
     return wrapperSegment('error', 'podman', line.slice(errorPrefix[0].length).trimEnd(), column, 'podman');
   }
 
-  if (CRUN_FAILURE.test(line) || RUNC_FAILURE.test(line)) {
+  // crun prints its own reason before the log path when it stops before CRIU runs:
+  // `memory tracking not supported. Please check CRIU logfile <path>`.
+  if (CRUN_FAILURE.test(line) || RUNC_FAILURE.test(line) || CRUN_LOGFILE.test(line)) {
     return wrapperSegment('error', 'runtime', line.trim(), line.length - line.trimStart().length);
   }
 

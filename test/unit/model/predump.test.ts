@@ -76,14 +76,14 @@ describe('podman pre-checkpoint with crun', () => {
   // `CRIU ... failed` before it. The line parser reads it as plain info, so neither the
   // knowledge-base pattern /memory tracking not supported/ nor the log path is taken from it,
   // and the root cause falls to podman's `Error:` line 2.
-  test('root cause is line 1', { todo: 'analyzer returns unexplained at line 2' }, () => {
+  test('root cause is line 1', () => {
     const { rootCause } = analyze(file);
     assert.equal(rootCause?.record.line, 1);
     assert.equal(rootCause?.category, 'kernel-feature');
     assert.equal(rootCause?.code, 'kernel-feature.memory-tracking-off');
   });
 
-  test('referenced dump.log is read', { todo: 'facts.referencedLog is undefined' }, () => {
+  test('referenced dump.log is read', () => {
     assert.match(analyze(file).facts.referencedLog ?? '', /\/userdata\/dump\.log$/);
   });
 });
