@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import type { GapReport } from '../../../src/model/procfs/analyzeGaps';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'procfs');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runGaps(args: string[]): Run {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'gaps', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function plainArgs(folder: string): string[] {
+  const file = (name: string): string => join(FIXTURES, folder, name);
+  return [
+    '--mountinfo',
+    file('mountinfo.txt'),
+    '--maps',
+    file('maps.txt'),
+    '--fdinfo',
+    file('fdinfo.txt'),
+    '--fds',
+    file('fd.txt'),
+    '--runtime-mountinfo',
+    file('conmon-mountinfo.txt'),
+    '--host-mountinfo',
+    file('host-mountinfo.txt'),
+    '--cmdline',
+    file('cmdline.txt'),
+    '--log',
+    file('dump.log'),
+  ];
+}
+
+let scratch: string;
+before(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'checkpoint-lens-gaps-'));
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('checkpoint-lens gaps', () => {
+  test('wasm snapshot as JSON', () => {
+    const run = runGaps(['--snapshot', join(FIXTURES, 'wasm-crun-wasmedge', 'snapshot.json'), '--log', join(FIXTURES, 'wasm-crun-wasmedge', 'dump.log'), '--json']);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as GapReport;
+    for (const key of ['mounts', 'mappings', 'fds', 'gaps', 'idGaps'] as const) assert.ok(Array.isArray(report[key]), key);
+    const [first] = report.gaps;
+    assert.equal(first.kind, 'mapping');
+    assert.equal(first.pid, 23349);
+    assert.equal(first.path, '/');
+    assert.equal(first.mntId, 174);
+    assert.equal(first.where, 'detached');
+    assert.equal(first.owner, 'runtime-binary');
+    assert.equal(first.logLine, 338);
+    assert.ok(first.advice.length > 0);
+    assert.equal(report.idGaps[0].from, 174);
+  });
+
+  test('gap-fd plain files as text', () => {
+    const run = runGaps(plainArgs('gap-fd'));
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /1 gap /);
+    assert.match(run.stdout, /fd 3 \/root\/hostfile\.txt/);
+    assert.match(run.stdout, /where: runtime, mount 128 \(from fdinfo\)/);
+    assert.match(run.stdout, /log line 431: Can't lookup mount=128 for fd=3/);
+  });
+
+  test('gap-map plain files as JSON', () => {
+    const run = runGaps([...plainArgs('gap-map'), '--json']);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as GapReport;
+    assert.equal(report.gaps.length, 1);
+    assert.equal(report.gaps[0].kind, 'mapping');
+    assert.equal(report.gaps[0].mntId, 128);
+    assert.equal(report.gaps[0].logLine, 351);
+  });
+
+  test('no gaps exits 0', () => {
+    const mountinfo = join(scratch, 'mountinfo');
+    const maps = join(scratch, 'maps');
+    writeFileSync(mountinfo, '20 1 0:50 / / rw - overlay overlay rw\n');
+    writeFileSync(maps, '00400000-00401000 r-xp 00000000 00:32 7                          /app\n7ffcfb6a1000-7ffcfb6c2000 rw-p 00000000 00:00 0                          [stack]\n');
+    const run = runGaps(['--mountinfo', mountinfo, '--maps', maps, '--json']);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as GapReport;
+    assert.deepEqual(report.gaps, []);
+    assert.equal(report.mappings[0].placement.where, 'container');
+  });
+
+  test('usage errors exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [[], /missing --mountinfo and --maps/],
+      [['--mountinfo', join(FIXTURES, 'gap-fd', 'mountinfo.txt')], /missing --maps/],
+      [['--container', 'web'], /live collection \(--container\) is not available yet/],
+      [['--pid', '123'], /live collection \(--pid\) is not available yet/],
+      [['--snapshot', join(scratch, 'absent.json')], /cannot read --snapshot .*absent\.json: no such file/],
+      [['--snapshot', join(FIXTURES, 'wasm-crun-wasmedge', 'snapshot.json'), '--maps', 'x'], /--snapshot cannot be combined with --maps/],
+      [['--bogus'], /Unknown option/],
+      [['stray'], /unexpected argument "stray"/],
+    ];
+    for (const [args, message] of cases) {
+      const run = runGaps(args);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message, args.join(' '));
+      assert.equal(run.stdout, '', args.join(' '));
+    }
+  });
+
+  test('unreadable inputs exit 2', () => {
+    const badJson = join(scratch, 'bad.json');
+    writeFileSync(badJson, '{"version": 2}');
+    const run = runGaps(['--snapshot', badJson]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /snapshot version 2; this checkpoint-lens reads version 1 only/);
+
+    const notMountinfo = join(scratch, 'not-mountinfo');
+    writeFileSync(notMountinfo, 'hello\n');
+    const noMounts = runGaps(['--mountinfo', notMountinfo, '--maps', notMountinfo]);
+    assert.equal(noMounts.status, 2);
+    assert.match(noMounts.stderr, /no valid line \(line 1: expected at least 10/);
+
+    const notLog = runGaps([...plainArgs('gap-fd').slice(0, -2), '--log', notMountinfo]);
+    assert.equal(notLog.status, 2);
+    assert.match(notLog.stderr, /contains no line of CRIU/);
+  });
+
+  test('help exits 0', () => {
+    const run = runGaps(['--help']);
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /Usage: checkpoint-lens gaps --snapshot FILE/);
+  });
+});

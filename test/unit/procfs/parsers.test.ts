@@ -1,0 +1,319 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+import fc from 'fast-check';
+
+import { parseFdinfo, parseLinkListing, parseProcessLinks } from '../../../src/model/procfs/fdinfo';
+import { addressOf, escapeMapsPath, parseMaps } from '../../../src/model/procfs/maps';
+import { ancestorsOf, buildMountTree, escapeMountinfoField, type MountEntry, parseMountinfo, unescapeMountinfoField } from '../../../src/model/procfs/mountinfo';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'procfs');
+const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
+
+describe('mountinfo parser', () => {
+  test('real container mountinfo', () => {
+    const parsed = parseMountinfo(read('wasm-crun-wasmedge/mountinfo.txt'));
+    assert.equal(parsed.issues.length, 0);
+    assert.equal(parsed.mounts.length, 28);
+    const root = parsed.mounts[0];
+    assert.equal(root.mountId, 413);
+    assert.equal(root.parentId, 175);
+    assert.equal(root.mountPoint, '/');
+    assert.equal(root.fsType, 'overlay');
+    assert.equal(root.major, 0);
+    assert.equal(root.minor, 133);
+    const hosts = parsed.mounts.find((mount) => mount.mountPoint === '/etc/hosts');
+    assert.ok(hosts);
+    assert.equal(hosts.isBindMount, true);
+    assert.match(hosts.root, /\/userdata\/hosts$/);
+  });
+
+  test('tree of real mountinfo', () => {
+    const tree = buildMountTree(parseMountinfo(read('wasm-crun-wasmedge/mountinfo.txt')).mounts);
+    // The container's root mount has its parent in the runtime's namespace, which is normal.
+    assert.deepEqual(tree.roots, [413]);
+    assert.deepEqual(tree.cycles, []);
+    assert.deepEqual(tree.children.get(415)?.sort(), [417, 418, 420]);
+    assert.deepEqual(ancestorsOf(tree, 424), [424, 423, 416, 413]);
+  });
+
+  test('host mountinfo root parent outside', () => {
+    const tree = buildMountTree(parseMountinfo(read('wasm-crun-wasmedge/host-mountinfo.txt')).mounts);
+    assert.ok(tree.roots.includes(27), 'mount 27 (/) has parent 1, which is not listed');
+    assert.deepEqual(tree.cycles, []);
+  });
+
+  test('octal escapes in paths', () => {
+    const parsed = parseMountinfo('40 30 8:1 /a\\040dir /mnt/with\\040space\\011tab\\012nl\\134bs rw - ext4 /dev/sda1 rw\n');
+    assert.deepEqual(parsed.issues, []);
+    assert.equal(parsed.mounts[0].root, '/a dir');
+    assert.equal(parsed.mounts[0].mountPoint, '/mnt/with space\ttab\nnl\\bs');
+  });
+
+  test('optional fields of any count', () => {
+    const parsed = parseMountinfo(
+      [
+        '1 0 8:1 / / rw - ext4 /dev/sda1 rw',
+        '2 1 8:1 / /a rw shared:5 - ext4 /dev/sda1 rw',
+        '3 1 8:1 / /b rw master:5 propagate_from:7 - ext4 /dev/sda1 rw',
+        '4 1 8:1 / /c rw shared:9 master:5 unbindable future:1 - ext4 /dev/sda1 rw',
+      ].join('\n'),
+    );
+    assert.deepEqual(parsed.issues, []);
+    const [plain, shared, slave, all] = parsed.mounts;
+    assert.deepEqual(plain.propagation, { unbindable: false, unknown: [] });
+    assert.equal(shared.propagation.shared, 5);
+    assert.equal(slave.propagation.master, 5);
+    assert.equal(slave.propagation.propagateFrom, 7);
+    assert.equal(all.propagation.shared, 9);
+    assert.equal(all.propagation.unbindable, true);
+    assert.deepEqual(all.propagation.unknown, ['future:1']);
+  });
+
+  test('super options and source', () => {
+    const parsed = parseMountinfo('7 1 0:53 /x /run rw,relatime - tmpfs tmpfs rw,mode=755,size=10k\n');
+    assert.equal(parsed.mounts[0].source, 'tmpfs');
+    assert.equal(parsed.mounts[0].superOptions, 'rw,mode=755,size=10k');
+    assert.equal(parsed.mounts[0].mountOptions, 'rw,relatime');
+  });
+
+  test('bad lines reported with reasons', () => {
+    const parsed = parseMountinfo(['1 0 8:1 / / rw - ext4 /dev/sda1 rw', 'garbage', 'x 0 8:1 / / rw - ext4 s rw', '2 1 8:1 / /a rw shared:1 ext4 s rw', '3 1 8-1 / /b rw - ext4 s rw', '1 0 8:1 / /dup rw - ext4 s rw'].join('\n'));
+    assert.equal(parsed.mounts.length, 1);
+    assert.deepEqual(
+      parsed.issues.map((issue) => issue.line),
+      [2, 3, 4, 5, 6],
+    );
+    assert.match(parsed.issues[0].reason, /at least 10/);
+    assert.match(parsed.issues[1].reason, /invalid mount id "x"/);
+    assert.match(parsed.issues[2].reason, /separator/);
+    assert.match(parsed.issues[3].reason, /invalid major:minor "8-1"/);
+    assert.match(parsed.issues[4].reason, /appears twice/);
+  });
+
+  test('cycle and self-parent detected', () => {
+    const parsed = parseMountinfo(['10 12 0:1 / /a rw - tmpfs t rw', '11 10 0:1 / /b rw - tmpfs t rw', '12 11 0:1 / /c rw - tmpfs t rw', '20 20 0:1 / /d rw - tmpfs t rw'].join('\n'));
+    const tree = buildMountTree(parsed.mounts);
+    assert.deepEqual(tree.roots, []);
+    assert.equal(tree.cycles.length, 2);
+    assert.deepEqual([...tree.cycles[0]].sort(), [10, 11, 12]);
+    assert.deepEqual(tree.cycles[1], [20]);
+    assert.deepEqual(ancestorsOf(tree, 11), [11, 10, 12]);
+  });
+});
+
+describe('mountinfo properties', () => {
+  test('arbitrary text never throws', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
+        const parsed = parseMountinfo(text);
+        buildMountTree(parsed.mounts);
+        for (const issue of parsed.issues) assert.ok(issue.line >= 1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('escaped paths round-trip', () => {
+    const pathArbitrary = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', '\n', '\\', '0', '4', '/', 'é'), minLength: 1, maxLength: 30 }).map((text) => `/${text}`);
+    fc.assert(
+      fc.property(pathArbitrary, pathArbitrary, (root, mountPoint) => {
+        assert.equal(unescapeMountinfoField(escapeMountinfoField(root)), root);
+        const line = `5 1 8:1 ${escapeMountinfoField(root)} ${escapeMountinfoField(mountPoint)} rw shared:1 - ext4 /dev/sda1 rw`;
+        const parsed = parseMountinfo(line);
+        assert.deepEqual(parsed.issues, []);
+        assert.equal(parsed.mounts[0].root, root);
+        assert.equal(parsed.mounts[0].mountPoint, mountPoint);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('hostile parent links terminate', () => {
+    const mountsArbitrary = fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 })), { maxLength: 60 });
+    fc.assert(
+      fc.property(mountsArbitrary, (pairs) => {
+        const mounts = pairs.map(([mountId, parentId], index) => ({ ...(parseMountinfo('1 0 8:1 / / rw - ext4 s rw').mounts[0] as MountEntry), line: index + 1, mountId, parentId }));
+        const tree = buildMountTree(mounts);
+        for (const mount of mounts) {
+          const ancestors = ancestorsOf(tree, mount.mountId);
+          assert.equal(new Set(ancestors).size, ancestors.length);
+        }
+        const inCycles = tree.cycles.flat();
+        assert.equal(new Set(inCycles).size, inCycles.length, 'each mount is in one cycle at most');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('maps parser', () => {
+  test('real maps kinds', () => {
+    const parsed = parseMaps(read('wasm-crun-wasmedge/maps.txt'));
+    assert.deepEqual(parsed.issues, []);
+    assert.equal(parsed.entries.length, 142);
+    const kinds = new Set(parsed.entries.map((entry) => entry.kind));
+    for (const kind of ['file', 'anonymous', 'heap', 'stack', 'vdso', 'vvar', 'vsyscall'] as const) assert.ok(kinds.has(kind), kind);
+    const crun = parsed.entries.filter((entry) => entry.path === '/');
+    assert.equal(crun.length, 5);
+    assert.equal(crun[0].device, 'fe:00');
+    assert.equal(crun[0].major, 254);
+    assert.equal(crun[0].minor, 0);
+    assert.equal(crun[0].inode, '2200394');
+    assert.equal(crun[1].offset, '00008000');
+    const vclock = parsed.entries.find((entry) => entry.path === '[vvar_vclock]');
+    assert.equal(vclock?.kind, 'vvar');
+  });
+
+  test('vsyscall address keeps precision', () => {
+    const parsed = parseMaps(read('gap-map/maps.txt'));
+    const vsyscall = parsed.entries.at(-1)!;
+    assert.equal(vsyscall.kind, 'vsyscall');
+    assert.equal(vsyscall.start, 'ffffffffff600000');
+    assert.equal(addressOf(vsyscall.end) - addressOf(vsyscall.start), 4096n);
+    assert.equal(addressOf(vsyscall.start), 0xffffffffff600000n);
+  });
+
+  test('special and deleted paths', () => {
+    const text = [
+      '7f0000000000-7f0000001000 rw-s 00000000 00:01 1234                       /dev/zero (deleted)',
+      '7f0000001000-7f0000002000 rw-s 00000000 00:01 1235                       /memfd:crun_cloned:/proc/self/exe (deleted)',
+      '7f0000002000-7f0000003000 r--p 00000000 08:01 99                         /opt/my app/lib.so (deleted)',
+      '7f0000003000-7f0000004000 rw-p 00000000 00:00 0                          [anon:scudo:primary]',
+      '7f0000004000-7f0000005000 r--p 00000000 08:01 100                        /data/line\\012break',
+      '7f0000005000-7f0000006000 rw-s 00000000 00:01 65538                      /SYSV00000000 (deleted)',
+    ].join('\n');
+    const parsed = parseMaps(text);
+    assert.deepEqual(parsed.issues, []);
+    const [zero, memfd, spaced, named, newline, sysv] = parsed.entries;
+    assert.equal(zero.kind, 'shmem');
+    assert.equal(zero.deleted, false);
+    assert.equal(memfd.kind, 'memfd');
+    assert.equal(memfd.path, '/memfd:crun_cloned:/proc/self/exe');
+    assert.equal(spaced.kind, 'file');
+    assert.equal(spaced.path, '/opt/my app/lib.so');
+    assert.equal(spaced.deleted, true);
+    assert.equal(named.kind, 'anon-named');
+    assert.equal(newline.path, '/data/line\nbreak');
+    assert.equal(sysv.kind, 'shmem');
+  });
+
+  test('bad maps lines reported', () => {
+    const parsed = parseMaps('not a line\n00400000-00300000 r--p 00000000 00:5d 1 /x\n00400000-00401000 r--p 00000000 00:5d 1 /ok\n');
+    assert.equal(parsed.entries.length, 1);
+    assert.deepEqual(
+      parsed.issues.map((issue) => issue.line),
+      [1, 2],
+    );
+    assert.match(parsed.issues[1].reason, /above end/);
+  });
+});
+
+describe('maps properties', () => {
+  test('arbitrary text never throws', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
+        parseMaps(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('paths and addresses round-trip', () => {
+    const hex = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+    const pathArbitrary = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '/', '[', ']', ':', 'é'), minLength: 1, maxLength: 30 }).map((text) => `/${text.replace(/ +$/, '')}x`);
+    fc.assert(
+      fc.property(hex, hex, pathArbitrary, fc.boolean(), (a, b, path, deleted) => {
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        const line = `${low.toString(16)}-${high.toString(16)} r-xp 00001000 fe:00 123456789012345    ${escapeMapsPath(path)}${deleted ? ' (deleted)' : ''}`;
+        const parsed = parseMaps(line);
+        assert.deepEqual(parsed.issues, []);
+        const entry = parsed.entries[0];
+        assert.equal(addressOf(entry.start), low);
+        assert.equal(addressOf(entry.end), high);
+        assert.equal(entry.path, path);
+        assert.equal(entry.deleted, deleted);
+        assert.equal(entry.inode, '123456789012345');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('fdinfo and listings', () => {
+  test('real fdinfo with extra lines', () => {
+    const parsed = parseFdinfo(read('wasm-crun-wasmedge/fdinfo.txt'));
+    assert.deepEqual(parsed.issues, []);
+    assert.equal(parsed.blocks.length, 7);
+    const [stdin, , , dir, , epoll, timer] = parsed.blocks;
+    assert.equal(stdin.pid, 23349);
+    assert.equal(stdin.fd, 0);
+    assert.equal(stdin.mntId, 415);
+    assert.equal(dir.flags, '02700000');
+    assert.equal(dir.mntId, 413);
+    assert.equal(dir.ino, '2215221');
+    assert.match(epoll.extra.tfd, /events/);
+    assert.equal(timer.extra.clockid, '1');
+  });
+
+  test('headerless fdinfo with spaces', () => {
+    const parsed = parseFdinfo(read('docker-ghost-067/fdinfo.txt'));
+    assert.deepEqual(parsed.issues, []);
+    assert.equal(parsed.blocks.length, 1);
+    assert.equal(parsed.blocks[0].fd, null);
+    assert.equal(parsed.blocks[0].mntId, 46);
+    assert.equal(parsed.blocks[0].flags, '0100002');
+    assert.equal(parsed.blocks[0].ino, null);
+  });
+
+  test('map_files blocks and bad fields', () => {
+    const parsed = parseFdinfo('== /proc/9/map_files/55f3893d8000-55f3893e0000\nmnt_id:\t174\nino:\t2200394\n== /proc/9/fdinfo/x\npos: 0\n== /proc/9/fdinfo/3\nmnt_id: abc\n');
+    assert.equal(parsed.blocks.length, 2);
+    assert.equal(parsed.blocks[0].mapRange, '55f3893d8000-55f3893e0000');
+    assert.equal(parsed.blocks[0].mntId, 174);
+    assert.deepEqual(
+      parsed.issues.map((issue) => issue.line),
+      [4, 5, 7],
+    );
+    assert.match(parsed.issues[0].reason, /invalid fd number "x"/);
+    assert.match(parsed.issues[2].reason, /invalid mnt_id "abc"/);
+  });
+
+  test('fd and map_files listings', () => {
+    const fds = parseLinkListing(read('wasm-crun-wasmedge/fd.txt'));
+    assert.deepEqual(fds.issues, []);
+    assert.deepEqual(
+      fds.entries.map((entry) => [entry.name, entry.target]),
+      [
+        ['0', '/dev/null'],
+        ['1', 'pipe:[67832]'],
+        ['2', 'pipe:[67833]'],
+        ['3', '/'],
+        ['4', '/tick.wasm'],
+        ['5', 'anon_inode:[eventpoll]'],
+        ['6', 'anon_inode:[timerfd]'],
+      ],
+    );
+    const mapFiles = parseLinkListing(read('wasm-crun-wasmedge/map_files.txt'));
+    assert.equal(mapFiles.entries.length, 119);
+    assert.deepEqual(mapFiles.entries[0], { line: 2, name: '55f3893d8000-55f3893e0000', target: '/' });
+  });
+
+  test('root and cwd links', () => {
+    const links = parseProcessLinks(read('gap-fd/root-and-ns.txt'));
+    assert.deepEqual(links, { pid: 21853, root: '/', cwd: '/', exe: null });
+  });
+
+  test('arbitrary fdinfo never throws', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        parseFdinfo(text);
+        parseLinkListing(text);
+        parseProcessLinks(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
