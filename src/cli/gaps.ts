@@ -9,9 +9,13 @@ import { analyzeText } from '../model/analyze';
 import { analyzeGaps, type Gap, type GapLog, type GapReport } from '../model/procfs/analyzeGaps';
 import { parseMaps } from '../model/procfs/maps';
 import { parseMountinfo } from '../model/procfs/mountinfo';
-import { assembleSnapshot, readSnapshot, type Snapshot, SnapshotError } from '../model/procfs/snapshot';
+import { findMountLookupErrors } from '../model/procfs/logLink';
+import { assembleSnapshot, readSnapshot, type Snapshot, SnapshotError, splitByProcess } from '../model/procfs/snapshot';
+import { collectLive, hasLiveSource, LIVE_OPTIONS, LiveInputError } from './snapshot';
 
 export const GAPS_USAGE = `Usage: checkpoint-lens gaps --snapshot FILE [--log FILE] [--json]
+       checkpoint-lens gaps --container NAME [--host-prefix-json JSON] [--log FILE] [--json]
+       checkpoint-lens gaps --pid PID [--host-prefix-json JSON] [--log FILE] [--json]
        checkpoint-lens gaps --mountinfo FILE --maps FILE [--fdinfo FILE] [--fds FILE]
                             [--runtime-mountinfo FILE] [--host-mountinfo FILE]
                             [--cmdline FILE] [--log FILE] [--json]
@@ -21,6 +25,10 @@ namespace. CRIU cannot dump such a process ("Can't lookup mount=N for fd=F path=
 
 Options:
   --snapshot FILE           a version 1 snapshot JSON holding the files below
+  --container NAME          collect the snapshot now from a running podman container
+  --pid PID                 collect it from a process and its descendants
+  --host-prefix-json JSON   words run before every command of --container or --pid, as a JSON
+                            array, e.g. '["sudo","-n"]'; default [] (this machine)
   --mountinfo FILE          /proc/PID/mountinfo of the container process
   --maps FILE               /proc/PID/maps of the container process
   --fdinfo FILE             /proc/PID/fdinfo/*, each after a "== /proc/PID/fdinfo/N" line;
@@ -131,7 +139,7 @@ export function renderGapsText(report: GapReport, name: string): string {
 }
 
 /** Runs `gaps` with the arguments after the command name; returns the exit status. */
-export function runGaps(args: string[], write: (text: string) => void): number {
+export async function runGaps(args: string[], write: (text: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -139,25 +147,56 @@ export function runGaps(args: string[], write: (text: string) => void): number {
       ...Object.fromEntries(FILE_OPTIONS.map((option) => [option, { type: 'string' as const }])),
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
-      container: { type: 'string' },
-      pid: { type: 'string' },
+      ...LIVE_OPTIONS,
     },
   });
   if (values.help) {
     write(GAPS_USAGE);
     return 0;
   }
-  if (values.container !== undefined || values.pid !== undefined) {
-    throw new GapsInputError(`live collection (${values.container !== undefined ? '--container' : '--pid'}) is not available yet; capture the /proc files and give them with --mountinfo and --maps, or give --snapshot`);
-  }
   if (positionals.length > 0) throw new GapsInputError(`unexpected argument "${positionals[0]}"; every input is named by an option, e.g. --mountinfo FILE`);
 
   const fileValues = values as Partial<Record<(typeof FILE_OPTIONS)[number], string>>;
-  const { snapshot, name } = loadSnapshot(fileValues);
+  const { snapshot, name } = hasLiveSource(values) ? await loadLive(values, fileValues) : loadSnapshot(fileValues);
   checkParsable(snapshot, name);
   const log = fileValues.log === undefined ? undefined : loadLog(fileValues.log);
-  const report = analyzeGaps(snapshot, log);
+  const reports = analyzeProcesses(snapshot, log);
 
-  write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderGapsText(report, name));
-  return report.gaps.length > 0 ? 1 : 0;
+  if (values.json) {
+    const [first, ...others] = reports;
+    write(`${JSON.stringify(others.length === 0 ? first.report : { ...first.report, otherProcesses: others.map((entry) => entry.report) }, null, 2)}\n`);
+  } else {
+    write(reports.map((entry, index) => renderGapsText(entry.report, index === 0 ? name : `${name}, pid ${entry.report.pid ?? '?'}`)).join('\n'));
+  }
+  return reports.some((entry) => entry.report.gaps.length > 0) ? 1 : 0;
+}
+
+async function loadLive(values: Parameters<typeof collectLive>[0], fileValues: Partial<Record<(typeof FILE_OPTIONS)[number], string>>): Promise<{ snapshot: Snapshot; name: string }> {
+  const given = FILE_OPTIONS.filter((option) => option !== 'log' && fileValues[option] !== undefined);
+  if (given.length > 0) throw new GapsInputError(`--container and --pid collect the files themselves; leave out ${given.map((option) => `--${option}`).join(', ')}`);
+  try {
+    return await collectLive(values);
+  } catch (error) {
+    if (error instanceof LiveInputError) throw new GapsInputError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Analyses every process of the snapshot, first process first. The log goes to the process whose
+ * PID its mount lookup errors name, or to the first process, so its errors are matched once.
+ */
+function analyzeProcesses(snapshot: Snapshot, log: GapLog | undefined): { report: GapReport }[] {
+  const processes = splitByProcess(snapshot);
+  const logPids = new Set(log ? findMountLookupErrors(log.analysis, log.text).map((error) => error.pid) : []);
+  const logIndex = Math.max(0, processes.findIndex((process) => process.pid !== undefined && logPids.has(process.pid)));
+  return processes.map((process, index) => {
+    const report = analyzeGaps(process, index === logIndex ? log : undefined);
+    if (process.mapFilesFallback) {
+      report.notes.push(
+        `The mount ids of pid ${process.pid ?? '?'}'s mappings are guessed from device and inode, because /proc/PID/map_files could not be opened (${process.mapFilesFallback.reason}). Collect as root or with CAP_CHECKPOINT_RESTORE for the real ids.`,
+      );
+    }
+    return { report };
+  });
 }

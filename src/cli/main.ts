@@ -5,6 +5,7 @@ import type { Analysis } from '../model/types';
 import { analyzeLogFile, analyzeLogStream } from '../node/analyzeLogFile';
 import { LogFileError } from '../node/logFile';
 import { GapsInputError, runGaps } from './gaps';
+import { LiveInputError, runSnapshot } from './snapshot';
 import { renderText } from './render';
 
 declare const CHECKPOINT_LENS_VERSION: string | undefined;
@@ -76,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      process.stdout.write(`${USAGE}\nOther commands:\n  gaps               find mappings and fds on mounts outside the container (see "gaps --help")\n`);
+      process.stdout.write(`${USAGE}\nOther commands:\n  gaps               find mappings and fds on mounts outside the container (see "gaps --help")\n  snapshot           collect a container's /proc files for gaps (see "snapshot --help")\n`);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (command === '-v' || command === '--version') {
@@ -84,8 +85,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     if (command === 'explain') return await explain(rest);
-    if (command === 'gaps') return runGaps(rest, (text) => process.stdout.write(text));
-    throw new UsageError(`unknown command "${command}"; the commands are: explain, gaps`);
+    if (command === 'gaps') return await runGaps(rest, (text) => process.stdout.write(text));
+    if (command === 'snapshot') return await runSnapshot(rest, (text) => process.stdout.write(text));
+    throw new UsageError(`unknown command "${command}"; the commands are: explain, gaps, snapshot`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`checkpoint-lens: ${error.message}\nRun "checkpoint-lens --help" for usage.\n`);
@@ -93,6 +95,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof GapsInputError) {
       process.stderr.write(`checkpoint-lens gaps: ${error.message}\nRun "checkpoint-lens gaps --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof LiveInputError) {
+      process.stderr.write(`checkpoint-lens snapshot: ${error.message}\nRun "checkpoint-lens snapshot --help" for usage.\n`);
       return EXIT_USAGE;
     }
     if (error instanceof LogFileError) {

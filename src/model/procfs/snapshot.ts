@@ -1,5 +1,5 @@
 /**
- * The snapshot of one container process that gap analysis reads: a versioned JSON object holding
+ * The snapshot of a container's processes that gap analysis reads: a versioned JSON object holding
  * the raw text of its /proc files, or the same object assembled from plain files.
  *
  * Raw text (not parsed records) is stored so that a snapshot keeps everything the kernel printed and
@@ -18,41 +18,64 @@ const processLink = z
   })
   .strict();
 
+const mapFileEntry = z
+  .object({
+    range: mapRange,
+    mntId: z.number().int().nonnegative(),
+    ino: z.string().regex(/^\d{1,20}$/).optional(),
+  })
+  .strict();
+
+/** The /proc files of one process; the top level of a snapshot has them for the container's first process. */
+const processFields = {
+  /** PID of the process as seen by the reader. */
+  pid: z.number().int().positive().optional(),
+  /** /proc/PID/cmdline with NUL bytes replaced by spaces. */
+  cmdline: z.string().optional(),
+  /** /proc/PID/mountinfo of the process. */
+  mountinfo: z.string(),
+  /** /proc/PID/maps of the process. */
+  maps: z.string(),
+  /** /proc/PID/fdinfo/* joined with `== /proc/PID/fdinfo/N` headers; may hold map_files blocks. */
+  fdinfo: z.string().optional(),
+  /** `ls -l /proc/PID/fd`, or one `fd N -> target` line per fd as the collector writes it. */
+  fds: z.string().optional(),
+  /** Mount ids of mappings, read from fdinfo of fds opened on /proc/PID/map_files/<range>. */
+  mapFiles: z.array(mapFileEntry).optional(),
+  /**
+   * Set when /proc/PID/map_files could not be opened (it needs root or CAP_CHECKPOINT_RESTORE), so
+   * mappings are placed by device and inode instead of their real mount id.
+   */
+  mapFilesFallback: z.object({ reason: z.string() }).strict().optional(),
+  exe: processLink.optional(),
+  cwd: processLink.optional(),
+  root: processLink.optional(),
+};
+
+/** Another process of the same container, e.g. a child of its first process. */
+export const processSnapshotSchema = z.object({ ...processFields, pid: z.number().int().positive() }).strict();
+
+export type ProcessSnapshot = z.infer<typeof processSnapshotSchema>;
+
 export const snapshotSchema = z
   .object({
     version: z.literal(SNAPSHOT_VERSION),
     /** Free text: where and how the snapshot was taken. */
     description: z.string().optional(),
-    /** PID of the container process as seen by the reader. */
-    pid: z.number().int().positive().optional(),
-    /** /proc/PID/cmdline with NUL bytes replaced by spaces. */
-    cmdline: z.string().optional(),
-    /** /proc/PID/mountinfo of the container process. */
-    mountinfo: z.string(),
-    /** /proc/PID/maps of the container process. */
-    maps: z.string(),
-    /** /proc/PID/fdinfo/* joined with `== /proc/PID/fdinfo/N` headers; may hold map_files blocks. */
-    fdinfo: z.string().optional(),
-    /** `ls -l /proc/PID/fd`. */
-    fds: z.string().optional(),
-    /** Mount ids of mappings, read from fdinfo of fds opened on /proc/PID/map_files/<range>. */
-    mapFiles: z
-      .array(
-        z
-          .object({
-            range: mapRange,
-            mntId: z.number().int().nonnegative(),
-            ino: z.string().regex(/^\d{1,20}$/).optional(),
-          })
-          .strict(),
-      )
-      .optional(),
+    ...processFields,
     /** mountinfo of the runtime side, e.g. /proc/<conmon PID>/mountinfo. */
     runtimeMountinfo: z.string().optional(),
     /** mountinfo of the host's initial mount namespace, e.g. /proc/1/mountinfo. */
     hostMountinfo: z.string().optional(),
-    exe: processLink.optional(),
-    cwd: processLink.optional(),
+    /** The container the snapshot was collected from, when it was collected by name. */
+    container: z
+      .object({ name: z.string(), id: z.string(), conmonPid: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
+    /** Time of collection, ISO 8601. */
+    collectedAt: z.string().optional(),
+    /** The container's other processes; the top level is its first process. */
+    processes: z.array(processSnapshotSchema).optional(),
   })
   .strict();
 
@@ -113,4 +136,19 @@ export function assembleSnapshot(files: SnapshotFiles): Snapshot {
   if (files.cmdline !== undefined) snapshot.cmdline = files.cmdline.replace(/\0/g, ' ').trimEnd();
   if (files.pid !== undefined) snapshot.pid = files.pid;
   return snapshot;
+}
+
+/**
+ * Splits a snapshot into one single-process snapshot per process, first process first. Each one
+ * keeps the runtime and host mountinfo, because all processes of a container share them.
+ */
+export function splitByProcess(snapshot: Snapshot): Snapshot[] {
+  const { processes = [], ...first } = snapshot;
+  const shared = { version: snapshot.version, runtimeMountinfo: snapshot.runtimeMountinfo, hostMountinfo: snapshot.hostMountinfo, container: snapshot.container, collectedAt: snapshot.collectedAt };
+  const others = processes.map((process) => dropUndefined({ ...shared, ...process }) as Snapshot);
+  return [first, ...others];
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

@@ -103,8 +103,10 @@ describe('checkpoint-lens gaps', () => {
     const cases: [string[], RegExp][] = [
       [[], /missing --mountinfo and --maps/],
       [['--mountinfo', join(FIXTURES, 'gap-fd', 'mountinfo.txt')], /missing --maps/],
-      [['--container', 'web'], /live collection \(--container\) is not available yet/],
-      [['--pid', '123'], /live collection \(--pid\) is not available yet/],
+      [['--container', 'web', '--pid', '1'], /give either --container or --pid, not both/],
+      [['--pid', '12x'], /--pid must be a positive decimal process ID, got "12x"/],
+      [['--container', 'web', '--maps', 'x'], /collect the files themselves; leave out --maps/],
+      [['--pid', '1', '--host-prefix-json', '["sudo" "-n"]'], /--host-prefix-json is not valid JSON/],
       [['--snapshot', join(scratch, 'absent.json')], /cannot read --snapshot .*absent\.json: no such file/],
       [['--snapshot', join(FIXTURES, 'wasm-crun-wasmedge', 'snapshot.json'), '--maps', 'x'], /--snapshot cannot be combined with --maps/],
       [['--bogus'], /Unknown option/],
