@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { isCategory } from '../../src/model/categories';
+import { criuConfigFixes } from '../../src/model/kb/helpers';
 import { KNOWLEDGE_BASE, matchEntry, subsystemOf, unexplainedExplanation, unknownExplanation } from '../../src/model/kb/index';
-import type { LogFacts, LogRecord, RecordLevel } from '../../src/model/types';
+import type { Explanation, Fix, LogFacts, LogRecord, RecordLevel } from '../../src/model/types';
 
 function record(message: string, level: RecordLevel = 'error', file = 'criu/cr-dump.c', line = 100): LogRecord {
   return { line: 1, endLine: 1, level, origin: 'criu', location: { file, line }, message, column: 0, lineLength: message.length };
@@ -63,7 +64,11 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'link-remap.option-required': [{ message: "Can't create link remap for /var/lib/docker/0.0/aufs/diff/e0dd/bin/sh. Use link-remap option." }],
   'link-remap.remap-missing-on-restore': [{ message: "Can't link dev/shm/link_remap.6 -> dev/shm/TEUyiI: No such file or directory" }],
   'link-remap.file-missing-on-restore': [{ message: "Can't open file var/log/app.log on restore: No such file or directory" }],
-  'link-remap.file-changed-since-dump': [{ message: 'File usr/lib/libc.so.6 has bad size 2105184 (expect 2105176)' }],
+  'runtime-support.file-differs-on-restore': [
+    { message: 'File usr/lib/libc.so.6 has bad size 2105184 (expect 2105176)' },
+    { message: 'File usr/bin/app has bad mode 0100644 (expect 0100755)' },
+    { message: 'File usr/bin/app has bad build-ID' },
+  ],
   'fsnotify.handle-cannot-be-opened': [{ message: 'fsnotify:      Handle 0x48:0x824f9bb cannot be opened', level: 'warn' }, { message: '\tHandle 0x48:0x824f9bb cannot be opened' }],
   'fsnotify.no-path-for-handle': [{ message: "fsnotify: Can't find suitable path for handle (dev 0x48 ino 0x824f9bb): -2" }],
   'fsnotify.mount-for-device-missing': [{ message: 'fsnotify: Unable to lookup a mount by dev 0x48' }],
@@ -90,7 +95,12 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'unix-socket.external-socket': [{ message: 'sk unix: External socket is used. Consider using --ext-unix-sk option.' }],
   'unix-socket.external-in-image': [{ message: 'sk unix: External socket found in image. Consider using the --ext-unix-sk option to allow restoring it.' }],
   'unix-socket.nameless-external': [{ message: "sk unix: Can't dump name-less external socket." }],
-  'unix-socket.bind-failed-on-restore': [{ message: "sk unix: Can't bind id 0x1a ino 41234 addr /run/app.sock: Address already in use" }],
+  'unix-socket.bind-failed-on-restore': [
+    { message: "sk unix: Can't bind id 0x1a ino 41234 addr /run/app.sock: Address already in use" },
+    { message: "sk unix: Can't bind id 0 ino 41234 addr : Address already in use" },
+    { message: "sk unix: ghost: Can't bind on socket id 0x1a ino 41234 addr /run/app.sock: Address already in use" },
+    { message: "sk unix: Can't bind socket: Address already in use" },
+  ],
   'kernel-feature.unix-socket-name-resolution': [{ message: 'sk unix: Unable to resolve unix socket name with obsolete method. Try a linux kernel newer than 4.10' }],
   'unix-socket.queued-control-messages': [{ message: 'Control messages in queue, not supported' }],
   'netlink.unread-data': [{ message: 'netlink: The socket has data to read' }],
@@ -117,6 +127,9 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'process-tree.pidfd-outside-tree': [{ message: 'pidfd: pidfd pid 1 is not a part of process tree..' }],
   'process-tree.pid-reused': [{ message: 'Task pid reused while suspending (812: 812 -> 901)' }],
   'pid-collision.pid-in-use': [{ message: "Can't fork for 15047: File exists" }],
+  'pid-collision.pid-above-pid-max': [{ message: "Can't fork for 4194305: Invalid argument" }, { message: "Can't fork for 72514: Invalid argument" }, { message: "Can't fork for 310: Invalid argument" }],
+  'permission.pid-set-denied': [{ message: "Can't fork for 15047: Operation not permitted" }],
+  'process-tree.restore-fork-failed': [{ message: "Can't fork for 15047: Resource temporarily unavailable" }, { message: "Can't fork for 1: No space left on device" }],
   'pid-collision.pid-mismatch': [{ message: 'Pid 1021 do not match expected 1020' }],
   'pid-collision.session-id-conflict': [{ message: 'Current sid 3320 intersects with pid (3320) in images' }],
   'tty.dangling-tty': [{ message: 'tty: Found dangling tty with sid 376362 pgid 376362 (ptmx) on peer fd 20.' }],
@@ -126,7 +139,8 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'transport-socket.connect-denied': [{ message: 'Unable to connect a transport socket: Permission denied' }],
   'transport-socket.restore-bind-failed': [{ message: "Can't bind transport socket crtools-fd-1021: Address already in use" }],
   'parasite.injection-failed': [{ message: "Can't create memfd in victim" }, { message: 'Parasite exited with 6' }],
-  'parasite.seize-failed': [{ message: "SEIZE 4021: can't interrupt task: Operation not permitted" }],
+  'parasite.seize-denied': [{ message: 'Unable to interrupt task: 812 (Operation not permitted)', level: 'warn' }, { message: "Can't seize task 812" }],
+  'parasite.seize-failed': [{ message: "SEIZE 4021: can't interrupt task: Operation not permitted" }, { message: "SEIZE 4021: can't interrupt task: No such process", level: 'warn' }],
   'parasite.task-state-changed': [{ message: 'Task 4021 is in unexpected state: f7f' }],
   'permission.not-root': [{ message: 'You need to be root to run this command' }],
   'permission.map-files-denied': [{ message: "Can't open 17577's mapfile link 400000: Operation not permitted" }, { message: 'Failed fstatat on map 400000: Operation not permitted' }],
@@ -178,7 +192,8 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'cgroup.cgroup-missing-on-restore': [{ message: "cg: Cgroup dir system.slice/docker-4d1e.scope doesn't exist" }],
   'cgroup.memory-reserve-failed': [{ message: 'Unable to reserve memory (8589934592 bytes): Cannot allocate memory' }],
   'parasite.pending-sigtrap': [{ message: "Can't dump the 2301 thread with a pending SIGTRAP." }],
-  'parasite.unseizable-task': [{ message: 'Unseizable non-zombie 812 found, state S, err -1/1' }],
+  'parasite.unseizable-task': [{ message: 'Unseizable non-zombie 812 found, state S, err -1/1' }, { message: 'Unseizable non-zombie 812 found, state R, err 812/0' }],
+  'follow-on.unseizable-after-failed-seize': [{ message: 'Unseizable non-zombie 812 found, state S, err -1/10' }],
   'pid-collision.thread-id-in-use': [{ message: 'Unable to create a thread: -17' }],
   'permission.set-mm-map-failed': [{ message: 'sys_prctl(PR_SET_MM, PR_SET_MM_MAP) failed with -1' }, { message: 'sys_prctl(PR_SET_MM, PR_SET_MM_MAP) failed with -22' }],
   'process-tree.freeze-timeout': [{ message: 'Timeout reached. Try to interrupt: 0' }],
@@ -188,7 +203,22 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
     { message: 'Pre dump script failed with 256!' },
     { message: 'Aborting restore due to pre-restore script ret code -1' },
   ],
-  'runtime-support.page-server-unreachable': [{ message: "The page server doesn't answer: Connection refused" }, { message: "Can't write pages to socket: Broken pipe" }],
+  'runtime-support.page-server-unreachable': [
+    { message: "The page server doesn't answer: Connection refused" },
+    { message: "Can't write pages to socket: Broken pipe" },
+    { message: "Can't connect to server 192.168.122.12:27", level: 'info' },
+    { message: 'Failed to resolve hostname: target-host: No such file or directory' },
+  ],
+  'runtime-support.docker-experimental-disabled': [
+    { message: 'docker checkpoint create is only supported on a Docker daemon with experimental features enabled', level: 'info' },
+    { message: 'docker checkpoint create is only supported on a Docker daemon with experimental features enabled' },
+    { message: 'Error response from daemon: docker checkpoint create is only supported on a Docker daemon with experimental features enabled' },
+    { message: '"--checkpoint" is only supported on a Docker daemon with experimental features enabled', level: 'info' },
+  ],
+  'follow-on.docker-checkpoint-failed': [
+    { message: 'Error response from daemon: Cannot checkpoint container web: runc did not terminate successfully: exit status 1: criu failed: type NOTIFY errno 0 path= /run/containerd/io.containerd.runtime.v2.task/moby/5b1c/criu-dump.log: unknown' },
+    { message: 'Cannot checkpoint container web: runc did not terminate successfully: exit status 1: unknown' },
+  ],
   'runtime-support.config-file-invalid': [{ message: 'Unsupported configuration file format. Please consult man page criu(8)' }],
   'runtime-support.plugin-init-failed': [{ message: 'Failed in init(1) of "amdgpu_plugin"' }],
   'follow-on.lxd-criu-failed': [{ message: 'snapshot dump failed' }, { message: 'Migrate: Failed to run: /snap/lxd/current/bin/lxd forkmigrate c1 /var/snap/lxd/common/lxd/containers /var/snap/lxd/common/lxd/logs/c1/lxc.conf /var/snap/lxd/common/lxd/containers/c1/state false: ' }],
@@ -358,6 +388,155 @@ describe('knowledge base', () => {
   });
 });
 
+/** Explain one message with the entry it matches; fails the test when nothing matches. */
+function explain(message: string, level: RecordLevel = 'error', facts: LogFacts = FACTS): { code: string; explanation: Explanation } {
+  const rec = record(message, level);
+  const result = matchEntry(rec);
+  assert.ok(result, `no entry matches ${message}`);
+  return { code: result.entry.code, explanation: result.entry.explain({ match: result.match, record: rec, facts }) };
+}
+
+/** Every explanation the examples produce, plus the fallback ones. */
+function allExplanations(): Array<{ code: string; explanation: Explanation }> {
+  const all: Array<{ code: string; explanation: Explanation }> = [];
+  for (const examples of Object.values(EXAMPLES)) {
+    for (const example of examples) all.push(explain(example.message, example.level));
+  }
+  all.push({ code: 'unknown', explanation: unknownExplanation(record("Can't set SO_TIMESTAMP: Operation not permitted", 'error', 'criu/sk-inet.c', 42), FACTS) });
+  all.push({ code: 'unexplained', explanation: unexplainedExplanation({ logKind: 'dump', runtime: 'crun', referencedLog: '/var/lib/x/dump.log' }) });
+  return all;
+}
+
+describe("Can't fork for N", () => {
+  it('keeps EEXIST as a PID collision', () => {
+    const { code, explanation } = explain("Can't fork for 15047: File exists");
+    assert.equal(code, 'pid-collision.pid-in-use');
+    assert.match(explanation.explanation, /already has that PID/);
+  });
+
+  it('explains EINVAL without EEXIST', () => {
+    const { code, explanation } = explain("Can't fork for 72514: Invalid argument");
+    assert.equal(code, 'pid-collision.pid-above-pid-max');
+    assert.match(explanation.explanation, /EINVAL/);
+    assert.match(explanation.explanation, /pid_max/);
+    assert.doesNotMatch(explanation.explanation, /already has that PID/);
+    assert.ok(explanation.fixes.some((fix) => fix.command === 'sysctl -w kernel.pid_max=4194304'));
+  });
+
+  it('calls a PID over the 64-bit limit damaged', () => {
+    const { explanation } = explain("Can't fork for 4194305: Invalid argument");
+    assert.match(explanation.explanation, /4194304/);
+    assert.ok(explanation.fixes.every((fix) => fix.command === undefined));
+  });
+
+  it('blames a missing init for small PIDs', () => {
+    const { explanation } = explain("Can't fork for 310: Invalid argument");
+    assert.match(explanation.causes[0]!, /without its init/);
+  });
+
+  it('files EPERM under permission', () => {
+    assert.equal(explain("Can't fork for 15047: Operation not permitted").code, 'permission.pid-set-denied');
+  });
+
+  it('explains EAGAIN as a task limit', () => {
+    const { code, explanation } = explain("Can't fork for 15047: Resource temporarily unavailable");
+    assert.equal(code, 'process-tree.restore-fork-failed');
+    assert.match(explanation.explanation, /pids\.max/);
+  });
+});
+
+/** Options that crun 1.21 and 1.26 send over RPC on every call (src/libcrun/criu.c). */
+const CRUN_SENT_OPTIONS = ['tcp-established', 'ext-unix-sk', 'file-locks', 'shell-job', 'manage-cgroups'];
+
+function defaultConfFixes(fixes: Fix[]): Fix[] {
+  return fixes.filter((fix) => fix.configSnippet?.startsWith('# /etc/criu/default.conf'));
+}
+
+describe('criuConfigFixes', () => {
+  it('never offers default.conf for options crun sends', () => {
+    for (const option of CRUN_SENT_OPTIONS) {
+      const fixes = criuConfigFixes(option, option, 'test.');
+      assert.equal(defaultConfFixes(fixes).length, 0, option);
+      assert.ok(fixes.some((fix) => /crun sends .* over RPC/.test(fix.description)), option);
+    }
+  });
+
+  it('offers default.conf for options crun leaves alone', () => {
+    for (const option of ['ghost-limit', 'external', 'irmap-scan-path', 'link-remap', 'timeout']) {
+      const fixes = defaultConfFixes(criuConfigFixes(option, option, 'test.'));
+      assert.equal(fixes.length, 1, option);
+      assert.match(fixes[0]!.description, /^crun before 1\.26, or crun with a libcriu older than 4\.2:/);
+    }
+  });
+
+  it('limits default.conf for tcp-close to crun before 1.26', () => {
+    const fixes = criuConfigFixes('tcp-close', 'tcp-close', 'test.');
+    const defaultConf = defaultConfFixes(fixes);
+    assert.equal(defaultConf.length, 1);
+    assert.match(defaultConf[0]!.description, /^crun before 1\.26:/);
+    assert.ok(fixes.some((fix) => /^crun 1\.26 or later with a libcriu older than 4\.2: crun sends tcp-close/.test(fix.description)));
+  });
+
+  it('names runc.conf and crun.conf for every option', () => {
+    const snippets = criuConfigFixes('ghost-limit', 'ghost-limit 64M', 'test.').map((fix) => fix.configSnippet?.split('\n')[0]);
+    assert.ok(snippets.includes('# /etc/criu/runc.conf'));
+    assert.ok(snippets.includes('# /etc/criu/crun.conf'));
+  });
+
+  it('keeps entries consistent with the helper', () => {
+    for (const { code, explanation } of allExplanations()) {
+      for (const fix of defaultConfFixes(explanation.fixes)) {
+        const sentAlways = CRUN_SENT_OPTIONS.includes(fix.criuOption ?? '');
+        assert.ok(!sentAlways, `${code}: default.conf offered for ${fix.criuOption}`);
+      }
+      const text = [explanation.explanation, ...explanation.causes, ...explanation.fixes.map((fix) => fix.description)].join(' ');
+      assert.doesNotMatch(text, /crun names no file/, code);
+      assert.doesNotMatch(text, /use \/etc\/criu\/default\.conf\./, code);
+    }
+  });
+});
+
+describe('fix commands', () => {
+  /** Commands that only inspect the system; copying one as a "fixed command" fixes nothing. */
+  const DIAGNOSTIC = /^(?:sudo\s+)?(?:criu (?:--version|check)|crun --version|runc --version|uname\b|dmesg\b|lxc info\b|podman inspect\b|sysctl [\w.]+$)/;
+
+  it('contain no diagnostic commands', () => {
+    for (const { code, explanation } of allExplanations()) {
+      for (const fix of explanation.fixes) {
+        if (fix.command === undefined) continue;
+        assert.doesNotMatch(fix.command, DIAGNOSTIC, `${code}: ${fix.command}`);
+        assert.notEqual(fix.command, 'podman run --runtime runc ...', code);
+      }
+    }
+  });
+});
+
+describe('Markdown safety', () => {
+  it('keeps placeholders inside backticks', () => {
+    for (const { code, explanation } of allExplanations()) {
+      const texts = [explanation.explanation, ...explanation.causes, ...explanation.fixes.map((fix) => fix.description)];
+      for (const text of texts) {
+        const outsideCode = text.replace(/`[^`]*`/g, '');
+        assert.doesNotMatch(outsideCode, /<[A-Za-z]/, `${code}: ${text}`);
+      }
+    }
+  });
+});
+
+describe('ptrace seize', () => {
+  it('makes the failed-seize warning the cause', () => {
+    const { code, explanation } = explain('Unable to interrupt task: 812 (Operation not permitted)', 'warn');
+    assert.equal(code, 'parasite.seize-denied');
+    assert.match(explanation.explanation, /EPERM/);
+    assert.match(explanation.causes.join(' '), /ptrace_scope/);
+  });
+
+  it('reads err -1/10 as a follow-on', () => {
+    const result = matchEntry(record('Unseizable non-zombie 812 found, state S, err -1/10'));
+    assert.equal(result?.entry.role, 'follow-on');
+  });
+});
+
 describe('subsystemOf', () => {
   it('maps CRIU source files', () => {
     assert.equal(subsystemOf('criu/sk-inet.c')?.category, 'tcp');
@@ -384,7 +563,7 @@ describe('fallback explanations', () => {
   it('says what to collect when unexplained', () => {
     const explanation = unexplainedExplanation({ logKind: 'dump', runtime: 'crun', referencedLog: '/var/lib/x/dump.log' });
     assert.match(explanation.explanation, /\/var\/lib\/x\/dump\.log/);
-    assert.ok(explanation.fixes.some((fix) => fix.command?.includes('criu check')));
-    assert.ok(explanation.fixes.some((fix) => fix.command?.includes('dmesg')));
+    assert.ok(explanation.fixes.some((fix) => fix.description.includes('`criu check --all`')));
+    assert.ok(explanation.fixes.some((fix) => fix.description.includes('`dmesg')));
   });
 });

@@ -227,18 +227,30 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
         ],
       ),
   },
+  // The category list has no filesystem category. A file that differs at restore means the engine
+  // did not bring back the container's filesystem as it was dumped, so it is filed with the other
+  // runtime-side causes, not with link-remap (which is about temporary hard links).
   {
-    code: 'link-remap.file-changed-since-dump',
-    category: 'link-remap',
-    title: 'A file changed between checkpoint and restore',
+    code: 'runtime-support.file-differs-on-restore',
+    category: 'runtime-support',
+    title: 'A file differs from the one that was open at checkpoint time',
     role: 'cause',
-    patterns: [/File (.+?) has bad (size|mode|build-ID)/],
-    explain: ({ match }) =>
-      explained(
-        `CRIU validates files it maps or opens at restore; ${match[1]} has a different ${match[2]} than at dump time. Restoring a process on top of a changed binary or library would crash it, so CRIU stops.`,
-        ['The image, a package or a library was updated between checkpoint and restore.', 'A different container image version was used for restore.'],
-        [{ description: 'Restore on the same image and host software as the checkpoint, or checkpoint again after the update.' }],
-      ),
+    patterns: [/File (.+?) has bad (size|mode|build-ID(?: length)?)(?: (0?\d+) \(expect (0?\d+)\))?/],
+    explain: ({ match }) => {
+      const values = match[3] !== undefined ? ` (now ${match[3]}, ${match[2] === 'size' ? 'bytes ' : ''}expected ${match[4]})` : '';
+      return explained(
+        `For every regular file a task has open or mapped, the dump records its size (except for files opened write-only with O_APPEND, such as logs), its mode, and by default the build-ID of ELF files. Restore reopens the file by its path and compares: ${match[1]} has another ${match[2]}${values}. The file at that path is not the file the checkpoint was taken with, so the container's filesystem was not restored as it was dumped, and CRIU stops rather than map the wrong contents into the process.`,
+        [
+          'The restore uses another image or rootfs than the checkpoint: the image was rebuilt or pulled again, or the checkpoint was exported or imported with --ignore-rootfs.',
+          'The file is on a volume or bind mount whose contents changed after the checkpoint, for example because the container kept running (--leave-running) or another container or the host wrote to it.',
+          'The file is on a tmpfs (/tmp, /run, /dev/shm) that was recreated empty or with other contents.',
+        ],
+        [
+          { description: 'Restore on the same image and rootfs: export the checkpoint with its rootfs changes (`podman container checkpoint --export=FILE`, without --ignore-rootfs) and restore it with the same volumes.' },
+          { description: `Compare the file on both sides (\`ls -l ${match[1]}\`, \`sha256sum\`); if it must change, stop the application, change the file, and checkpoint again.` },
+        ],
+      );
+    },
   },
   {
     code: 'fsnotify.handle-cannot-be-opened',
@@ -404,7 +416,10 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
           'The application calls dup2() to a very high descriptor number.',
         ],
         [
-          { description: `Raise fs.nr_open on the restore host above ${match[1]} (sysctl -w fs.nr_open=<value>) and restore again.`, command: 'sysctl fs.nr_open' },
+          {
+            description: `Raise fs.nr_open on the restore host above ${match[1]} (check the current value with \`sysctl fs.nr_open\`) and restore again.`,
+            command: `sysctl -w fs.nr_open=${Math.ceil((Number(match[1]) + 1) / 1024) * 1024}`,
+          },
         ],
       ),
   },
@@ -417,15 +432,15 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
     explain: ({ match }) =>
       explained(
         /Invalid inherit/.test(match[0])
-          ? `CRIU could not parse the --inherit-fd argument "${match[1]}"; the expected form is fd[N]:<key>.`
+          ? `CRIU could not parse the --inherit-fd argument "${match[1]}"; the expected form is \`fd[N]:KEY\`.`
           : `The caller of CRIU passed descriptor ${match[1]} with --inherit-fd (runtimes do this for the container's stdio pipes and for external namespaces), and fstat() on it failed with ${describeErrno(match[2])}. The runtime closed the descriptor, or never passed it, before CRIU started.`,
         [
           'A runtime or libcriu version combination in which the descriptors listed for CRIU are not the ones kept open for it (a regression of a development build of crun, runc or libcriu).',
           'A hand-written criu restore call names a descriptor that the shell did not open.',
         ],
         [
-          { description: 'Use released, matching versions of the runtime, libcriu and criu (crun --version, runc --version, criu --version); after updating one of them, update the others.' },
-          { description: 'When calling criu yourself, open the descriptor in the shell first (for example `3<file`) and pass the same number in fd[3]:<key>.' },
+          { description: 'Use released, matching versions of the runtime, libcriu and criu (compare `crun --version` or `runc --version` with `criu --version`); after updating one of them, update the others.' },
+          { description: 'When calling criu yourself, open the descriptor in the shell first (for example `3<file`) and pass the same number in `fd[3]:KEY`.' },
         ],
       ),
   },

@@ -74,6 +74,17 @@ export const FOLLOW_ON_ENTRIES: readonly KbEntry[] = [
     explain: earlierStep('CRIU restores the task\'s original code and detaches after a failed parasite injection; these ptrace calls fail with ESRCH when the task is no longer stopped.'),
   },
   {
+    code: 'follow-on.unseizable-after-failed-seize',
+    category: 'parasite',
+    title: 'CRIU could not wait for a task it failed to attach to',
+    role: 'follow-on',
+    patterns: [/Unseizable non-zombie (\d+) found, state (\S), err -1\/10\b/],
+    explain: ({ match }) =>
+      earlierStep(
+        `CRIU waits for task ${match[1]} after attaching to it, and wait4() failed with ECHILD (10): the task is not CRIU's tracee, because the PTRACE_SEIZE before it failed. The warning "Unable to interrupt task: ${match[1]}" above names the errno of that attach.`,
+      )(),
+  },
+  {
     code: 'follow-on.namespaces-dump-failed',
     category: 'namespace',
     title: 'Namespace dumping failed',

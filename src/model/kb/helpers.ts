@@ -31,7 +31,7 @@ const ERRNO_BY_TEXT: Record<string, { name: string; meaning: string }> = {
 
 /** Numeric errno values that CRIU and runtimes print as numbers. */
 const ERRNO_BY_NUMBER: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES',
+  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 9: 'EBADF', 10: 'ECHILD', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES',
   16: 'EBUSY', 17: 'EEXIST', 19: 'ENODEV', 22: 'EINVAL', 28: 'ENOSPC', 38: 'ENOSYS', 52: 'EBADE',
   95: 'EOPNOTSUPP', 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL',
 };
@@ -85,39 +85,63 @@ export function podmanFix(verb: 'checkpoint' | 'restore', flag: string, descript
 }
 
 /**
- * Fixes that set a CRIU option which podman does not expose, one per runtime.
- *
- * runc (since 1.0.0-rc7) asks CRIU to read `/etc/criu/runc.conf`, or the file named by the
- * `org.criu.config` annotation, after the RPC options, so the file overrides what runc sends.
- * crun before 1.26 sets no RPC configuration file: CRIU then reads only `/etc/criu/default.conf`,
- * and every option crun sends explicitly (ext-unix-sk, tcp-established, file-locks, shell-job,
- * manage-cgroups-mode) overrides that file. crun 1.26 and later, linked with libcriu 4.2 or later,
- * uses the `org.criu.config` annotation, else `/etc/criu/crun.conf` when it exists, else
- * `/etc/criu/runc.conf`.
+ * CRIU options that crun sets over RPC, with the first crun version that sends each (`all` for
+ * every version with CRIU support), read from `src/libcrun/criu.c` of crun 1.21 and 1.26. CRIU
+ * (`criu/cr-service.c`, 4.1.1 and 4.2) applies RPC options after `/etc/criu/default.conf`, so that
+ * file cannot change these. Options that crun never sends (ghost-limit, link-remap, timeout,
+ * irmap-scan-path, ...) keep the value from default.conf.
  */
-export function criuConfigFixes(option: string, line: string, purpose: string, options: { crunDefaultConfWorks?: boolean } = {}): Fix[] {
-  const crunDefaultConfWorks = options.crunDefaultConfWorks ?? true;
+const CRUN_RPC_OPTIONS: Record<string, string> = {
+  'ext-unix-sk': 'all',
+  'shell-job': 'all',
+  'tcp-established': 'all',
+  'file-locks': 'all',
+  'leave-running': 'all',
+  'manage-cgroups': 'all',
+  // crun 1.26 added `crun restore --tcp-close` and sends the flag on every restore.
+  'tcp-close': '1.26',
+};
+
+/**
+ * Fixes that set a CRIU option which podman does not expose, one per runtime, with one recommendation
+ * per option and version:
+ *
+ * - runc (since 1.0.0-rc7) asks CRIU to read `/etc/criu/runc.conf`, or the file named by the
+ *   `org.criu.config` annotation, after the RPC options, so the file overrides what runc sends.
+ * - crun 1.26 and later, when the libcriu it loads is 4.2 or later (`criu_set_config_file`), names
+ *   an RPC configuration file the same way: the `org.criu.config` annotation, else
+ *   `/etc/criu/crun.conf` when it exists, else `/etc/criu/runc.conf`. That file also overrides
+ *   the RPC options.
+ * - Older crun, or crun with an older libcriu, names no file. CRIU then reads only
+ *   `/etc/criu/default.conf`, and the options in CRUN_RPC_OPTIONS override that file.
+ */
+export function criuConfigFixes(option: string, line: string, purpose: string): Fix[] {
   const fixes: Fix[] = [
     {
-      description: `runc (podman --runtime runc, Docker, containerd): ${purpose} Put \`${line}\` into /etc/criu/runc.conf, or into a file named by the container annotation org.criu.config.`,
+      description: `runc (podman --runtime runc, Docker, containerd): ${purpose} Put \`${line}\` into /etc/criu/runc.conf, or into the file named by the container annotation org.criu.config. runc asks CRIU to read that file after the options runc sends, so it overrides them.`,
       criuOption: option,
       configSnippet: `# /etc/criu/runc.conf\n${line}\n`,
     },
   ];
-  if (crunDefaultConfWorks) {
-    fixes.push({
-      description: `crun before 1.26: ${purpose} Put \`${line}\` into /etc/criu/default.conf, which CRIU reads for every call that the runtime does not override.`,
-      criuOption: option,
-      configSnippet: `# /etc/criu/default.conf\n${line}\n`,
-    });
+  const defaultConfFix = (runtimeVersions: string, notSentReason: string): Fix => ({
+    description: `${runtimeVersions}: ${purpose} Put \`${line}\` into /etc/criu/default.conf. CRIU reads that file on every run, and ${notSentReason}, so nothing overrides the line.`,
+    criuOption: option,
+    configSnippet: `# /etc/criu/default.conf\n${line}\n`,
+  });
+  const noFileFix = (runtimeVersions: string): Fix => ({
+    description: `${runtimeVersions}: crun sends ${option} over RPC, and RPC options override /etc/criu/default.conf, so no configuration file can change it. Use the podman flag for it if one exists, run the container with runc (podman run --runtime runc), or use crun 1.26 or later with libcriu 4.2 or later.`,
+  });
+  const sentSince = CRUN_RPC_OPTIONS[option];
+  if (sentSince === undefined) {
+    fixes.push(defaultConfFix('crun before 1.26, or crun with a libcriu older than 4.2', `crun does not send ${option} over RPC`));
+  } else if (sentSince === 'all') {
+    fixes.push(noFileFix('crun before 1.26, or crun with a libcriu older than 4.2'));
   } else {
-    fixes.push({
-      description: `crun before 1.26 always sends this option over RPC, so /etc/criu/default.conf cannot change it. Run the container with runc (then use /etc/criu/runc.conf), or upgrade to crun 1.26 or later with CRIU 4.2 or later.`,
-      command: 'podman run --runtime runc ...',
-    });
+    fixes.push(defaultConfFix(`crun before ${sentSince}`, `those versions do not send ${option} over RPC`));
+    fixes.push(noFileFix(`crun ${sentSince} or later with a libcriu older than 4.2`));
   }
   fixes.push({
-    description: `crun 1.26 or later with libcriu 4.2 or later: ${purpose} Put \`${line}\` into /etc/criu/crun.conf (read instead of /etc/criu/runc.conf when it exists), or name a file with --annotation org.criu.config=<file> when creating the container.`,
+    description: `crun 1.26 or later with libcriu 4.2 or later: ${purpose} Put \`${line}\` into /etc/criu/crun.conf (crun names /etc/criu/runc.conf instead when crun.conf does not exist), or name a file with \`--annotation org.criu.config=FILE\` when creating the container. CRIU reads that file after the options crun sends, so it overrides them.`,
     criuOption: option,
     configSnippet: `# /etc/criu/crun.conf\n${line}\n`,
   });
@@ -132,9 +156,9 @@ export const READ_FULL_LOG: Fix = {
   podmanFlag: '--keep',
 };
 
-/** Fix that upgrades CRIU to at least `version`. */
+/** Fix that upgrades CRIU to at least `version`; the description names the check, because a version query fixes nothing. */
 export function upgradeCriu(version: string, reason: string): Fix {
-  return { description: `Upgrade CRIU to ${version} or later: ${reason}`, command: 'criu --version' };
+  return { description: `Upgrade CRIU to ${version} or later (check the installed one with \`criu --version\`): ${reason}` };
 }
 
 /** Build an explanation from its text, ranked causes and fixes. */

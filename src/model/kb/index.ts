@@ -73,7 +73,7 @@ export function unknownExplanation(record: LogRecord, facts: LogFacts): Explanat
   if (record.location) {
     fixes.push({ description: `Read the code around the message in CRIU's source: ${criuSourceUrl(facts.criuVersion, record.location)}` });
   }
-  fixes.push({ description: 'Run `criu check --all` on the host to list missing kernel features.', command: 'criu check --all' });
+  fixes.push({ description: 'Run `criu check --all` on the host to list missing kernel features.' });
   fixes.push(READ_FULL_LOG);
   return { explanation: parts.join(' '), causes, fixes };
 }
@@ -102,13 +102,15 @@ export function unexplainedExplanation(facts: LogFacts): Explanation {
       'CRIU was killed (OOM killer, timeout) before it could log the reason.',
     ],
     fixes: [
-      { description: `Open the whole ${logName}${facts.referencedLog ? ` (${facts.referencedLog})` : ''}; for podman it is in the container's StaticDir, kept with --keep.`, command: 'podman inspect --format "{{.StaticDir}}" <container>' },
+      {
+        description: `Open the whole ${logName}${facts.referencedLog ? ` (${facts.referencedLog})` : ''}; for podman it is in the container's StaticDir (\`podman inspect --format "{{.StaticDir}}" <container>\`), kept after a restore with --keep.`,
+      },
       {
         description: 'For plain criu, repeat with full logging (`-v4 -o dump.log`). crun (1.21) and runc (1.1) already ask CRIU for level 4, so their log is complete when it is whole.',
         command: 'criu dump -v4 -o dump.log ...',
       },
-      { description: 'Record versions and the kernel check: criu --version, uname -r, criu check --all, and the runtime version (crun --version / runc --version).', command: 'criu check --all' },
-      { description: 'Look at the kernel log around the time of the failure for oopses, OOM kills or LSM denials.', command: 'dmesg --ctime | tail -n 100' },
+      { description: 'Record versions and the kernel check: `criu --version`, `uname -r`, `criu check --all`, and the runtime version (`crun --version` or `runc --version`).' },
+      { description: 'Look at the kernel log around the time of the failure for oopses, OOM kills or LSM denials (`dmesg --ctime | tail -n 100`).' },
     ],
   };
 }

@@ -29,7 +29,7 @@ export const MOUNT_ENTRIES: readonly KbEntry[] = [
           'A library or binary is mapped from the runtime\'s root or a host mount that is not bind-mounted into the container.',
         ],
         [
-          { description: `Find the mapping: grep the VMAs of the task in /proc/PID/maps for ${path} and read mnt_id in the fdinfo of /proc/PID/map_files/<range>; then check whether mount ${mount} appears in /proc/PID/mountinfo.` },
+          { description: `Find the mapping: grep the VMAs of the task in /proc/PID/maps for ${path} and read mnt_id in the fdinfo of \`/proc/PID/map_files/<range>\`; then check whether mount ${mount} appears in /proc/PID/mountinfo.` },
           isRoot
             ? { description: 'Checkpoint a non-Wasm image, or run the Wasm module with an engine that lives inside the container image, so that every mapped file comes from the container\'s own mounts.' }
             : { description: 'Bind-mount the file\'s directory into the container (podman run -v) and open it by that path, so that the mapping lives on a mount CRIU can see.' },
@@ -127,7 +127,7 @@ export const MOUNT_ENTRIES: readonly KbEntry[] = [
       const isProcMask = /^\/proc\//.test(path) || /^\/sys\/firmware/.test(path);
       const isGpu = /nvidia|firmware|dri/i.test(path);
       return explained(
-        `Mount ${mount} at ${path} is a bind mount whose source lies outside the container's mount tree. CRIU can recreate a bind mount only when its source mount is part of the dump or when the runtime declares it external (--external mnt[${path}]:<key>); neither is the case, so CRIU stops.`,
+        `Mount ${mount} at ${path} is a bind mount whose source lies outside the container's mount tree. CRIU can recreate a bind mount only when its source mount is part of the dump or when the runtime declares it external (\`--external mnt[${path}]:<key>\`); neither is the case, so CRIU stops.`,
         [
           ...(isGpu ? ['A GPU toolkit (nvidia-container-toolkit, CDI) bind-mounted driver files from the host, and the runtime did not declare them external.'] : []),
           ...(isProcMask ? ['The runtime masks a /proc or /sys path by bind-mounting /dev/null or a tmpfs over it; old CRIU or runc versions did not recognise such masks, especially with user namespaces.'] : []),
@@ -166,7 +166,7 @@ export const MOUNT_ENTRIES: readonly KbEntry[] = [
     patterns: [/No mapping for (\d+):(\S+) mountpoint/],
     explain: ({ match }) =>
       explained(
-        `The image marks mount ${match[1]} as external, and restore needs a matching --external mnt[<key>]:<host path> (or --ext-mount-map) that tells it which host path to bind there. None was given for this key${match[2] === '(null)' ? ' (the key is printed as "(null)", so the image records no mountpoint name for it)' : ''}.`,
+        `The image marks mount ${match[1]} as external, and restore needs a matching \`--external mnt[<key>]:<host path>\` (or --ext-mount-map) that tells it which host path to bind there. None was given for this key${match[2] === '(null)' ? ' (the key is printed as "(null)", so the image records no mountpoint name for it)' : ''}.`,
         [
           'The checkpoint is restored by a different runtime, runtime version or engine than the one that dumped it, and the new one declares a different set of external mounts (for example podman container restore --import into a container with other volumes, a changed /dev or /etc/hosts handling).',
           'The container is restored by hand with criu restore, without the external mount map the runtime would pass.',
@@ -288,7 +288,7 @@ export const MOUNT_ENTRIES: readonly KbEntry[] = [
       explained(
         'The image contains a mount namespace, and restore needs --root to know which directory becomes the root of the new namespace.',
         ['criu restore was run by hand on a container checkpoint.'],
-        [{ description: 'Restore through the runtime (runc restore, crun restore, podman container restore), or pass --root <rootfs> pointing at the container\'s root filesystem.' }],
+        [{ description: 'Restore through the runtime (runc restore, crun restore, podman container restore), or pass `--root` with the path of the container\'s root filesystem.' }],
       ),
   },
   {

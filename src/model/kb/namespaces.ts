@@ -68,10 +68,10 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
           : `The image contains a network interface of type ${match[1]} that this CRIU cannot recreate on restore.`,
         [
           'A VPN or overlay tool inside the container created its own interface (WireGuard, VXLAN, GRE, ipvlan).',
-          'The interface was moved into the container from the host (ip link set <dev> netns <pid>).',
+          'The interface was moved into the container from the host (`ip link set <dev> netns <pid>`).',
         ],
         [
-          { description: 'Delete the interface before checkpointing and let the application create it again after restore (ip link del <dev> inside the container).' },
+          { description: 'Delete the interface before checkpointing and let the application create it again after restore (`ip link del <dev>` inside the container).' },
           { description: 'Or run the tunnel on the host and give the container a plain veth network.' },
         ],
       ),
@@ -132,7 +132,7 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
         ],
         [
           { description: 'Restore with the same engine and the same namespace setup (for example the same --network option) as the checkpoint.' },
-          { description: `When calling criu yourself, open the namespace file and pass it: criu restore --inherit-fd fd[3]:${match[2]} 3</var/run/netns/<name> ...` },
+          { description: `When calling criu yourself, open the namespace file and pass it: \`criu restore --inherit-fd fd[3]:${match[2]} 3</var/run/netns/<name> ...\`` },
         ],
       ),
   },
@@ -175,7 +175,7 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
     role: 'cause',
     patterns: [/Can't dump a pid namespace without the process init/, /Can't restore pid namespace without the process init/],
     explain: () =>
-      explained('CRIU dumps a PID namespace only together with its init process (PID 1 inside it); the tree given with -t starts below init.', ['criu -t was given a child of the container\'s init instead of the init itself.'], [{ description: 'Dump from the container\'s PID 1 (podman inspect --format "{{.State.Pid}}" <container>).' }]),
+      explained('CRIU dumps a PID namespace only together with its init process (PID 1 inside it); the tree given with -t starts below init.', ['criu -t was given a child of the container\'s init instead of the init itself.'], [{ description: 'Dump from the container\'s PID 1 (`podman inspect --format "{{.State.Pid}}" <container>`).' }]),
   },
   {
     code: 'namespace.userns-id-not-mapped',
@@ -247,7 +247,7 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
         ],
         [
           upgradeCriu('3.17', 'its --manage-cgroups=ignore no longer moves tasks into the recorded cgroups; crun and runc pass ignore when podman restores into a new cgroup.'),
-          ...criuConfigFixes('manage-cgroups', 'manage-cgroups ignore', 'leave cgroup placement to the runtime.', { crunDefaultConfWorks: false }),
+          ...criuConfigFixes('manage-cgroups', 'manage-cgroups ignore', 'leave cgroup placement to the runtime.'),
         ],
       );
     },
@@ -262,7 +262,7 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
       explained(
         `CRIU restores cgroup properties it dumped (cpuset, memory limits, ...) when it manages cgroups; writing ${match[1]} to ${match[2] ?? 'the cgroup'} failed${match[3] ? ` with ${describeErrno(match[3])}` : ''}.`,
         ['The restore host has other CPUs or memory nodes (cpuset.cpus) than the dump host.', 'A controller is not enabled for the cgroup on this host.'],
-        [...criuConfigFixes('manage-cgroups', 'manage-cgroups soft', 'restore only the cgroup placement, not its settings.', { crunDefaultConfWorks: false })],
+        [...criuConfigFixes('manage-cgroups', 'manage-cgroups soft', 'restore only the cgroup placement, not its settings.')],
       ),
   },
   {
@@ -316,7 +316,7 @@ export const NAMESPACE_ENTRIES: readonly KbEntry[] = [
           'A CRIU configuration file sets manage-cgroups to none or props.',
         ],
         [
-          ...criuConfigFixes('manage-cgroups', 'manage-cgroups soft', 'let CRIU create missing cgroups and restore their settings where it can.', { crunDefaultConfWorks: false }),
+          ...criuConfigFixes('manage-cgroups', 'manage-cgroups soft', 'let CRIU create missing cgroups and restore their settings where it can.'),
           { description: 'Or leave placement to the runtime with manage-cgroups ignore, which crun and runc select when they create a new cgroup for the restored container.' },
         ],
       ),

@@ -1,4 +1,4 @@
-import type { KbEntry } from '../types';
+import type { Fix, KbEntry } from '../types';
 import { criuConfigFixes, criuOlderThan, describeErrno, errnoName, explained, podmanFix, READ_FULL_LOG, upgradeCriu } from './helpers';
 
 /** Return the last match group that reads like an errno text (`Connection refused`). */
@@ -85,24 +85,103 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
     explain: () =>
       explained('While CRIU was freezing or pre-dumping the tree, a task exited and its PID was reused by another process, so CRIU would attach to the wrong process.', ['The container starts and exits many short-lived processes.'], [{ description: 'Retry the checkpoint when the workload is quieter; with pre-dumps, keep the time between pre-dump and dump short.' }]),
   },
+  // `Can't fork for N: <errno>` (criu/cr-restore.c): CRIU creates each task with clone3() and set_tid
+  // = N when the kernel has it (Linux 5.5 and later), else with clone() after writing N - 1 to
+  // ns_last_pid. The kernel's alloc_pid() (kernel/pid.c) returns EEXIST when N is taken, EINVAL
+  // when N is 0 or not below the PID namespace's pid_max or when that namespace has no init yet,
+  // and EPERM without CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the namespace. So each errno
+  // gets its own entry.
   {
     code: 'pid-collision.pid-in-use',
     category: 'pid-collision',
     title: 'A PID needed for restore is already in use',
     role: 'cause',
-    patterns: [/Can't fork for (\d+)(?::\s*(.*))?/],
+    patterns: [/Can't fork for (\d+): (File exists)$/],
     explain: ({ match }) =>
       explained(
-        `Restore creates every task with its original PID (clone3 with set_tid); creating PID ${match[1]} failed with ${describeErrno(match[2])}. EEXIST means some process in the target PID namespace already has that PID.`,
+        `Restore creates every task with its original PID (clone3 with set_tid); creating PID ${match[1]} failed with ${describeErrno(match[2])}: some process in the target PID namespace already has that PID.`,
         [
           'The original process (or a defunct one that nobody reaped) still exists, because the container was restored with --leave-running or the checkpoint is restored twice.',
           'A plain criu restore happens in the host PID namespace, where another process took the PID.',
         ],
         [
-          { description: `Check with ps -p ${match[1]} and stop the process that holds the PID, then restore again.` },
+          { description: `Find the holder with \`ps -p ${match[1]}\`, stop it, then restore again.` },
           { description: 'Restore into a new PID namespace: containers do this automatically; for plain criu use criu-ns or `unshare -p -m --fork --mount-proc criu restore ...`.' },
         ],
       ),
+  },
+  {
+    code: 'pid-collision.pid-above-pid-max',
+    category: 'pid-collision',
+    title: 'The restore host cannot create a PID this large',
+    role: 'cause',
+    patterns: [/Can't fork for (\d+): (Invalid argument)$/],
+    explain: ({ match }) => {
+      const pid = Number(match[1]);
+      // PID_MAX_LIMIT of 64-bit kernels (include/linux/threads.h): pid_max can never exceed it.
+      const overLimit = pid >= 4194304;
+      // 32768 is the kernel's default pid_max on hosts with up to 32 CPUs; pid_max is at least 301.
+      const aboveDefault = pid >= 32768;
+      let likely = `PID ${match[1]} is below 32768, the default pid_max, so a small pid_max is unlikely here and a PID namespace without its init is the likelier reason.`;
+      if (aboveDefault) likely = `PID ${match[1]} is at or above 32768, the default pid_max, so the restore host's pid_max is probably smaller than the dump host's.`;
+      if (overLimit) likely = `PID ${match[1]} is not below 4194304, the largest pid_max a 64-bit kernel accepts, so no Linux host can recreate it: the images are damaged or were edited.`;
+      const pidMaxCause = 'The dump host raised kernel.pid_max (systemd 243 and later set 4194304 on 64-bit hosts) and the restore host keeps a smaller value, such as the kernel default of 32768.';
+      const namespaceCause = 'The restore runs in a PID namespace without its init, such as a namespace created by hand for a plain criu restore.';
+      let fixes: Fix[] = [{ description: 'Restore through the container engine, or for plain criu into a fresh PID namespace whose first task is the checkpoint\'s init (criu-ns, or `unshare -p -m --fork --mount-proc criu restore ...`).' }];
+      if (aboveDefault) {
+        fixes = [
+          {
+            description: `Compare \`sysctl kernel.pid_max\` on both hosts, then raise it on the restore host above ${match[1]} (for example to 4194304) and restore again.`,
+            command: 'sysctl -w kernel.pid_max=4194304',
+          },
+        ];
+      }
+      if (overLimit) fixes = [{ description: 'Check the images with `crit show pstree.img`, and dump the container again.' }];
+      return explained(
+        `Restore creates every task with its original PID (clone3 with set_tid); the kernel rejected PID ${match[1]} with ${describeErrno(match[2])}, not with EEXIST, so no other process holds it. clone3 returns EINVAL for a requested PID that is not below kernel.pid_max of the target PID namespace, or for a PID other than 1 in a PID namespace whose init does not exist yet. ${likely}`,
+        aboveDefault ? [pidMaxCause, namespaceCause] : [namespaceCause, pidMaxCause],
+        fixes,
+      );
+    },
+  },
+  {
+    code: 'permission.pid-set-denied',
+    category: 'permission',
+    title: 'Restore may not choose the PID of a new task',
+    role: 'cause',
+    patterns: [/Can't fork for (\d+): (Operation not permitted)$/],
+    explain: ({ match }) =>
+      explained(
+        `Restore creates every task with its original PID (clone3 with set_tid); the kernel refused PID ${match[1]} with ${describeErrno(match[2])}. Choosing a PID needs CAP_CHECKPOINT_RESTORE (Linux 5.9 and later) or CAP_SYS_ADMIN in the user namespace that owns the target PID namespace.`,
+        ['CRIU runs as a normal user, rootless, or with --unprivileged without CAP_CHECKPOINT_RESTORE.', 'CRIU runs inside a container whose capability set lacks CAP_SYS_ADMIN and CAP_CHECKPOINT_RESTORE.'],
+        [{ description: 'Run the restore as root with full capabilities; for --unprivileged restores give the criu binary CAP_CHECKPOINT_RESTORE and CAP_SYS_PTRACE (setcap) on Linux 5.9 or later.' }],
+      ),
+  },
+  {
+    code: 'process-tree.restore-fork-failed',
+    category: 'process-tree',
+    title: 'Restore could not create a task',
+    role: 'cause',
+    patterns: [/Can't fork for (\d+)(?::\s*(.*))?$/],
+    explain: ({ match }) => {
+      const errno = match[2]?.trim();
+      const meanings: Record<string, string> = {
+        'Resource temporarily unavailable': 'EAGAIN from fork means a task limit: the pids.max of the cgroup the parent task runs in, kernel.threads-max, or RLIMIT_NPROC of a non-root caller.',
+        'Cannot allocate memory': 'ENOMEM from fork means the kernel is short of memory, or the target PID namespace is shutting down because its init has exited.',
+        'No space left on device': 'ENOSPC from fork means that creating a namespace for the task hit a limit: a user.max_*_namespaces sysctl or the nesting depth of 32 PID or user namespaces.',
+      };
+      return explained(
+        `Restore could not create the task with PID ${match[1]}: clone failed with ${describeErrno(errno)}. ${(errno && meanings[errno]) ?? 'The errno is not one that CRIU expects here; the kernel log may say more.'}`,
+        [
+          'The container\'s pids limit (podman --pids-limit, a Kubernetes pod limit) is smaller than its number of tasks and threads.',
+          'A namespace limit (sysctl user.max_pid_namespaces, user.max_mnt_namespaces, ...) is lower than the restore needs.',
+          'The host is short of memory.',
+        ],
+        [
+          { description: 'Check the pids limit of the target cgroup (pids.max) and the namespace limits (`sysctl user`) against the task count of the checkpoint, raise them, and restore again.' },
+        ],
+      );
+    },
   },
   {
     code: 'pid-collision.thread-id-in-use',
@@ -181,7 +260,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
         ['The process was dumped with --shell-job from an IDE terminal or other session whose leader is not part of the dump.'],
         [
           { description: 'Run the workload inside tmux or screen (their server becomes the session leader) or from a plain terminal, and dump again.' },
-          { description: 'Plain criu: mark the terminal with --external tty[<rdev>:<dev>] on dump and hand a terminal in with --inherit-fd on restore.' },
+          { description: 'Plain criu: mark the terminal with `--external tty[<rdev>:<dev>]` on dump and hand a terminal in with --inherit-fd on restore.' },
         ],
       ),
   },
@@ -254,15 +333,51 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
         [{ description: 'Check the seccomp profile of the container (podman inspect --format "{{.HostConfig.SecurityOpt}}") and whether a debugger or tracer is attached; retry without them.' }],
       ),
   },
+  // compel_interrupt_task() (compel/src/lib/infect.c, CRIU 3.0 to 4.2; criu/ptrace.c before) only
+  // warns when PTRACE_SEIZE fails. The error comes next from compel_wait_task(): "Unseizable
+  // non-zombie N found, state S, err -1/10", where 10 is ECHILD from wait4() on a task CRIU never
+  // attached to. So the warning is the cause, and the error is its follow-on.
+  {
+    code: 'parasite.seize-denied',
+    category: 'parasite',
+    title: 'The kernel refused to let CRIU attach to a task',
+    role: 'cause',
+    levels: ['warn', 'error'],
+    patterns: [/Unable to interrupt task: (\d+) \(([^)]*)\)/, /Can't seize task (\d+)/],
+    explain: ({ match }) => {
+      const errno = match[2];
+      const isPerm = errno === 'Operation not permitted';
+      return explained(
+        `CRIU attaches to every task with PTRACE_SEIZE before it freezes and dumps it; attaching to task ${match[1]} failed${errno ? ` with ${describeErrno(errno)}` : ''}. ${
+          isPerm
+            ? 'PTRACE_SEIZE returns EPERM when the task already has a tracer, when the Yama LSM forbids the attach, when CRIU lacks CAP_SYS_PTRACE over the task, or when an SELinux or AppArmor policy denies ptrace.'
+            : errno === 'No such process'
+              ? 'ESRCH means the task exited between CRIU listing it and attaching to it.'
+              : 'The "Unseizable non-zombie" error that usually follows is a consequence.'
+        }`,
+        [
+          'Another tracer is attached to the task: gdb, strace, a crash handler, a sandbox that uses ptrace, or a second CRIU run on the same container.',
+          'Yama forbids attaching: kernel.yama.ptrace_scope is 3 (no ptrace at all until reboot), or 2 (only CAP_SYS_PTRACE) while CRIU runs without it.',
+          'CRIU runs without CAP_SYS_PTRACE in the task\'s user namespace, for example rootless or inside a container.',
+        ],
+        [
+          { description: `Check for a tracer: the TracerPid line of /proc/${match[1]}/status must be 0; detach the tracer and retry.` },
+          { description: 'Check `sysctl kernel.yama.ptrace_scope`: run CRIU as root for 1 and 2, lower it with `sysctl -w kernel.yama.ptrace_scope=1` for 3 after a reboot, and search the audit log for ptrace denials.' },
+        ],
+      );
+    },
+  },
   {
     code: 'parasite.seize-failed',
     category: 'parasite',
     title: 'CRIU could not seize a task with ptrace',
     role: 'cause',
+    // `SEIZE N: can't interrupt task` is a warning in compel; the other forms are errors.
+    levels: ['warn', 'error'],
     patterns: [/SEIZE (\d+): can't interrupt task(?::\s*(.*))?/, /SEIZE (\d+): task not stopped after seize/, /SEIZE (\d+): unsupported stop signal (\d+)/, /Can't attach to (\d+)(?::\s*(.*))?/],
     explain: ({ match }) =>
       explained(
-        `CRIU attaches to every task with ptrace (PTRACE_SEIZE and PTRACE_INTERRUPT); attaching to ${match[1]} failed${match[2] ? ` with ${describeErrno(match[2])}` : ''}.`,
+        `CRIU attaches to every task with ptrace (PTRACE_SEIZE, then PTRACE_INTERRUPT to stop it); this step failed for task ${match[1]}${match[2] && /^[A-Z]/.test(match[2]) ? ` with ${describeErrno(match[2])}` : ''}.`,
         ['Another tracer (gdb, strace, a sandbox using ptrace such as gVisor\'s ptrace platform) is already attached.', 'The Yama ptrace scope (/proc/sys/kernel/yama/ptrace_scope = 3) or an LSM forbids ptrace.', 'CRIU lacks CAP_SYS_PTRACE.'],
         [{ description: 'Detach other tracers, set kernel.yama.ptrace_scope to 1 or less, and run CRIU as root.' }],
       ),
@@ -285,19 +400,20 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
     category: 'parasite',
     title: 'CRIU could not attach to a task with ptrace',
     role: 'cause',
-    patterns: [/Unseizable non-zombie (\d+) found, state (\S), err (-?\d+)\/(\d+)/],
+    // err -1/10 (ECHILD) follows a failed PTRACE_SEIZE and is matched as a follow-on in followOn.ts.
+    patterns: [/Unseizable non-zombie (\d+) found, state (\S), err (?!-1\/10\b)(-?\d+)\/(\d+)/],
     explain: ({ match }) => {
       const errno = errnoName(Number(match[4]));
       return explained(
-        `CRIU attaches to every task with PTRACE_SEIZE. Task ${match[1]} (state ${match[2]}) could not be seized: the call returned ${match[3]} with errno ${match[4]}${errno ? ` (${errno})` : ''}. EPERM means the kernel refused the attach.`,
+        `CRIU attaches to every task with PTRACE_SEIZE and then waits for it with wait4(). Task ${match[1]} (state ${match[2]}, not a zombie) did not stop as expected: "err" is wait4's result and errno, here ${match[3]} and ${match[4]}${errno ? ` (${errno})` : ''}. ${match[3] === '-1' ? 'A failed wait4 means CRIU is not the task\'s tracer.' : 'A PID result means the task exited or was killed while CRIU attached to it.'} A warning "Unable to interrupt task" before this line, when present, gives the errno of the attach itself.`,
         [
           'Another tracer is already attached (gdb, strace, a crash handler, or a second CRIU run on the same container).',
           'The Yama LSM forbids attaching (kernel.yama.ptrace_scope = 3), or an SELinux/AppArmor policy denies ptrace for CRIU.',
-          'CRIU lacks CAP_SYS_PTRACE in the task\'s user namespace.',
+          'The task was killed (OOM killer, a signal) while CRIU attached to it.',
         ],
         [
-          { description: `Check for a tracer: grep TracerPid /proc/${match[1]}/status must show 0.` },
-          { description: 'Check the Yama setting (sysctl kernel.yama.ptrace_scope; 3 cannot be lowered without a reboot) and the audit log for ptrace denials, and run CRIU as root.' },
+          { description: `Check for a tracer: the TracerPid line of /proc/${match[1]}/status must be 0.` },
+          { description: 'Check the Yama setting (`sysctl kernel.yama.ptrace_scope`; 3 cannot be lowered without a reboot), the audit log for ptrace denials and `dmesg` for kills, and run CRIU as root.' },
         ],
       );
     },
@@ -355,7 +471,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
           : ['The restore host kernel lacks CONFIG_CHECKPOINT_RESTORE.', 'The task\'s limits (RLIMIT_DATA) on the restore host are lower than at dump time.'],
         [
           { description: 'Run the restore as root with full capabilities; for --unprivileged restores grant CAP_CHECKPOINT_RESTORE and CAP_SYS_PTRACE to the criu binary (Linux 5.9 or later).' },
-          { description: 'Run `criu check` on the restore host to confirm kernel support.', command: 'criu check' },
+          { description: 'Run `criu check` on the restore host to confirm kernel support.' },
         ],
       );
     },
@@ -482,8 +598,8 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
           'The script does not ignore stages it does not handle: CRIU calls it for every stage, and it must exit 0 for those.',
         ],
         [
-          { description: `Run the script by hand with the stage it failed in, e.g. CRTOOLS_SCRIPT_ACTION=pre-dump ${script ?? '<script>'}, and make it exit 0 for stages it does not handle.` },
-          { description: 'Or remove the action-script line from the CRIU configuration file (/etc/criu/default.conf, /etc/criu/runc.conf) while debugging.' },
+          { description: `Run the script by hand with the stage it failed in, e.g. \`CRTOOLS_SCRIPT_ACTION=pre-dump ${script ?? 'SCRIPT'}\`, and make it exit 0 for stages it does not handle.` },
+          { description: 'Or remove the action-script line while debugging, from whichever CRIU configuration file sets it: /etc/criu/default.conf, /etc/criu/runc.conf (runc), /etc/criu/crun.conf (crun 1.26 and later), or the file of the org.criu.config annotation.' },
         ],
       );
     },
@@ -493,17 +609,32 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
     category: 'runtime-support',
     title: 'CRIU could not send memory pages to the page server',
     role: 'cause',
-    patterns: [/The page server doesn't answer(?::\s*(.*))?$/, /Can't write pages to socket(?::\s*(.*))?$/, /Can't send PSI (\d+) to server(?::\s*(.*))?$/],
+    // `Can't connect to server` is an info line (criu/util.c, setup_tcp_client(), 3.11 to 4.2):
+    // CRIU prints no error of its own after it, only the FAILED banner.
+    levels: ['error', 'info'],
+    patterns: [
+      /The page server doesn't answer(?::\s*(.*))?$/,
+      /Can't write pages to socket(?::\s*(.*))?$/,
+      /Can't send PSI (\d+) to server(?::\s*(.*))?$/,
+      /^Can't connect to server (\S+):(\d+)$/,
+      /^Failed to resolve hostname: (\S+?)(?::\s*(.*))?$/,
+    ],
     explain: ({ match }) =>
       explained(
-        `With --page-server (live migration, lazy migration, \`criu dump --address ... --port ...\`) CRIU sends memory pages over TCP to a \`criu page-server\` on the target host instead of writing them locally. Talking to that server failed${lastErrno(match) ? ` with ${describeErrno(lastErrno(match))}` : ''}.`,
+        `With --page-server (pre-dump and dump for live migration, or lazy migration with \`criu lazy-pages --page-server\`) CRIU sends or fetches memory pages over TCP through a \`criu page-server\` on the other host instead of using local images. ${
+          /^Can't connect/.test(match[0])
+            ? `The TCP connect to ${match[1]} port ${match[2]} failed; CRIU logs this only as information and then gives up.`
+            : /^Failed to resolve/.test(match[0])
+              ? `CRIU could not resolve the page server address ${match[1]}.`
+              : `Talking to that server failed${lastErrno(match) ? ` with ${describeErrno(lastErrno(match))}` : ''}.`
+        }`,
         [
           'The page server on the target is not running yet, listens on another port, or already exited after an earlier attempt.',
           'A firewall between the hosts blocks the port.',
           'The page server exited because it hit an error (disk full on the target); its own log names it.',
         ],
         [
-          { description: 'Start `criu page-server --images-dir <dir> --port <port>` on the target before the dump, check that the port is reachable (nc -z <host> <port>), and read the page server\'s log.' },
+          { description: 'Start `criu page-server --images-dir DIR --port PORT` on the target before the dump, check that the port is reachable (`nc -z HOST PORT`), and read the page server\'s log.' },
         ],
       ),
   },
@@ -515,7 +646,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
     patterns: [/Unsupported configuration file format\. Please consult man page criu\(8\)/],
     explain: () =>
       explained(
-        'CRIU reads configuration files (/etc/criu/default.conf, $HOME/.criu/default.conf, the file named by --config, and for runc /etc/criu/runc.conf) before every run and stops at a line it cannot parse. Each line holds one long option without the leading dashes, optionally followed by a value; a value that starts with a double quote must end with one.',
+        'CRIU reads configuration files (/etc/criu/default.conf, $HOME/.criu/default.conf, the file named by --config or CRIU_CONFIG_FILE, and the RPC configuration file a runtime names: /etc/criu/runc.conf for runc, /etc/criu/crun.conf or runc.conf for crun 1.26 and later with libcriu 4.2) before every run and stops at a line it cannot parse. Each line holds one long option without the leading dashes, optionally followed by a value; a value that starts with a double quote must end with one.',
         [
           'A line has an unterminated or lone double quote, e.g. `log-file "` or `external "mnt[]:m`.',
           'A value was written with quoting that CRIU does not support.',
@@ -575,7 +706,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
       explained(
         `Podman can checkpoint only a running container${match[1] ? `, and this one is "${match[1]}"` : ''}; restore needs a container that was checkpointed (state exited with State.Checkpointed true).`,
         ['The container was created but never started, or it already exited.', 'A restore was attempted on a container that is running or was not checkpointed.'],
-        [{ description: 'Check with podman inspect --format "{{.State.Status}} {{.State.Checkpointed}}" <container>; start the container first, or restore only checkpointed containers.' }],
+        [{ description: 'Check with `podman inspect --format "{{.State.Status}} {{.State.Checkpointed}}" <container>`; start the container first, or restore only checkpointed containers.' }],
       ),
   },
   {

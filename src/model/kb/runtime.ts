@@ -26,8 +26,8 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
           'libcriu (package libcriu2 / criu-libs) is not installed, so a crun built with CRIU support cannot use it.',
         ],
         [
-          { description: 'Check `crun --version` for +CRIU; install a crun built with CRIU support plus libcriu2 (criu-libs on Fedora).', command: 'crun --version' },
-          { description: 'Or use runc, which always supports CRIU: start the container with --runtime runc (or set runtime = "runc" in containers.conf).', command: 'podman run --runtime runc ...' },
+          { description: 'Install a crun built with CRIU support plus libcriu2 (criu-libs on Fedora); `crun --version` then lists +CRIU.' },
+          { description: 'Or use runc, which always supports CRIU: create the container again with `podman run --runtime runc ...` (or set runtime = "runc" in containers.conf). A container keeps the runtime it was created with.' },
         ],
       ),
   },
@@ -45,7 +45,7 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
       return explained(
         `Podman requires CRIU ${toDotted(match[1])} (it prints the version as a number, ${match[1]})${match[2] ? `, and found ${toDotted(match[2])}` : ''}. When CRIU is not installed or cannot be run, podman reports the same message.`,
         ['criu is not installed or not in PATH for podman.', 'The distribution ships an older CRIU.'],
-        [{ description: `Install or upgrade CRIU to ${toDotted(match[1])} or later and check with criu --version.`, command: 'criu --version' }],
+        [{ description: `Install or upgrade CRIU to ${toDotted(match[1])} or later, then check that \`criu --version\` runs as root.` }],
       );
     },
   },
@@ -60,7 +60,7 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
         'containerd\'s runc shim looks for the criu executable next to the shim binary and then in the PATH of the containerd service before it asks runc to checkpoint or restore (the Kubernetes kubelet checkpoint API and `ctr` go through it). It found none.',
         ['CRIU is not installed on the node (many Kubernetes node images, minikube and COS among them, ship without it).', 'criu is installed in a directory outside the PATH of the containerd systemd unit (for example /usr/local/sbin on some distributions).'],
         [
-          { description: 'Install CRIU on every node that should checkpoint containers (apt-get install criu, dnf install criu), then check `criu check` as root.', command: 'criu check' },
+          { description: 'Install CRIU on every node that should checkpoint containers (apt-get install criu, dnf install criu), then run `criu check` as root to confirm that it works.' },
           { description: 'If criu lives elsewhere, add its directory to the PATH of the containerd service (systemctl edit containerd; Environment=PATH=...) and restart containerd.' },
         ],
       ),
@@ -85,7 +85,17 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
     role: 'cause',
     patterns: [/libcriu RPC config files supported in CRIU >= 4\.2/],
     explain: () =>
-      explained('The container has the org.criu.config annotation, and crun can pass a configuration file to CRIU only through libcriu 4.2 or later (criu_set_config_file).', ['libcriu is older than 4.2.'], [{ description: 'Upgrade CRIU and libcriu to 4.2, or drop the annotation and use /etc/criu/default.conf.' }]),
+      explained(
+        'The container has the org.criu.config annotation, and crun (1.26 and later) can pass a configuration file to CRIU only through the criu_set_config_file function of libcriu 4.2 or later. The libcriu that crun loaded is older.',
+        ['libcriu (libcriu2, criu-libs) is older than 4.2, even if the criu binary is newer.'],
+        [
+          { description: 'Upgrade CRIU and libcriu to 4.2 or later; crun then passes the annotated file, and CRIU applies it after the options crun sends.' },
+          {
+            description:
+              'Or drop the annotation. CRIU then reads only /etc/criu/default.conf, which sets the options crun does not send (ghost-limit, link-remap, timeout, irmap-scan-path, ...) but not the ones it sends (tcp-established, file-locks, ext-unix-sk, shell-job, manage-cgroups).',
+          },
+        ],
+      ),
   },
   {
     code: 'cgroup.crun-hybrid-mode',
@@ -99,7 +109,40 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
         ['systemd booted in hybrid mode and a controller was moved to the unified hierarchy.'],
         [
           { description: 'Boot with the unified cgroup v2 hierarchy (systemd.unified_cgroup_hierarchy=1), or with pure v1.' },
-          { description: 'Or use runc: podman run --runtime runc ...' },
+          { description: 'Or create the container with runc, which supports hybrid mode: `podman run --runtime runc ...`.' },
+        ],
+      ),
+  },
+  {
+    code: 'runtime-support.docker-experimental-disabled',
+    category: 'runtime-support',
+    title: 'Docker checkpoints need the daemon\'s experimental features',
+    role: 'cause',
+    // The docker CLI prints this refusal without a prefix, so a pasted terminal line is a plain (info) record.
+    levels: ['error', 'info'],
+    patterns: [/(docker checkpoint (?:create|ls|rm)) is only supported on a Docker daemon with experimental features enabled/, /"--(checkpoint(?:-dir)?)" is only supported on a Docker daemon with experimental features enabled/],
+    explain: ({ match }) =>
+      explained(
+        `The docker CLI asked the daemon whether experimental features are on before it ran ${match[1].startsWith('docker') ? `\`${match[1]}\`` : `\`docker start --${match[1]}\``}, and they are off. Docker marks checkpoint and restore as experimental, so the CLI rejects the command before any CRIU call: nothing was checkpointed or restored.`,
+        ['The Docker daemon runs without "experimental": true in /etc/docker/daemon.json (the default).'],
+        [
+          { description: 'Add `"experimental": true` to /etc/docker/daemon.json, restart the daemon (systemctl restart docker), and check that `docker version` shows Experimental: true for the server. CRIU must be installed on the host as well.' },
+          { description: 'Or checkpoint the container with podman, which does not need an experimental switch.' },
+        ],
+      ),
+  },
+  {
+    code: 'follow-on.docker-checkpoint-failed',
+    category: 'unexplained',
+    title: 'Docker reports that the checkpoint failed',
+    role: 'follow-on',
+    patterns: [/^(?:Error response from daemon: )?Cannot checkpoint container (\S+?): /],
+    explain: ({ match }) =>
+      explained(
+        `The Docker daemon asked containerd, and containerd asked runc, to checkpoint container ${match[1]}; the error text after the name is what runc returned. It names runc's CRIU request and the CRIU log (criu-dump.log under the containerd task directory, /run/containerd/io.containerd.runtime.v2.task/moby/ID/), which holds the reason.`,
+        ['See the errors in the CRIU log that the message names.'],
+        [
+          { description: 'Read the CRIU log named in the message (criu-dump.log under /run/containerd/io.containerd.runtime.v2.task/moby/ID/) before containerd removes it, or repeat the checkpoint and copy the log while the command runs.' },
         ],
       ),
   },
@@ -155,7 +198,7 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
       explained(
         'LXD (through liblxc) runs CRIU for `lxc stop --stateful`, stateful snapshots and live migration, and prints this summary when CRIU exits with an error. Some LXD versions print the last CRIU errors after it; otherwise the CRIU log is in the container\'s log directory.',
         ['See the CRIU errors printed with this message, or the CRIU log in the container\'s log directory.'],
-        [{ description: 'Show the liblxc log of the container, which reports the CRIU failure and its output.', command: 'lxc info --show-log <container>' }],
+        [{ description: 'Show the liblxc log of the container with `lxc info --show-log NAME`; it reports the CRIU failure and CRIU\'s output.' }],
       ),
   },
   {
@@ -170,7 +213,7 @@ export const RUNTIME_ENTRIES: readonly KbEntry[] = [
         ['The original container was not removed before importing its checkpoint on the same host.'],
         [
           { description: 'Restore the export as a new container with another name (podman gives it a new ID).', command: 'podman container restore --import=<file> --name <new-name>' },
-          { description: 'Or remove the original container first: podman rm <container>.' },
+          { description: 'Or remove the original container first (`podman rm <container>`), then import again.' },
         ],
       ),
   },

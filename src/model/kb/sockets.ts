@@ -66,7 +66,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
         [
           podmanFix('checkpoint', '--tcp-established', 'Checkpoint established connections; restore needs the same flag.'),
           podmanFix('restore', '--tcp-established', 'Restore established connections.'),
-          ...criuConfigFixes('tcp-established', 'tcp-established', 'dump established connections (Docker has no flag for it).', { crunDefaultConfWorks: false }),
+          ...criuConfigFixes('tcp-established', 'tcp-established', 'dump established connections (Docker has no flag for it).'),
         ],
       ),
   },
@@ -82,7 +82,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
         ['The restore command lacks --tcp-established.'],
         [
           podmanFix('restore', '--tcp-established', 'Restore with established connections.'),
-          ...criuConfigFixes('tcp-close', 'tcp-close', 'drop the saved connections instead of restoring them.', { crunDefaultConfWorks: false }),
+          ...criuConfigFixes('tcp-close', 'tcp-close', 'drop the saved connections instead of restoring them.'),
         ],
       ),
   },
@@ -104,7 +104,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
         [
           { description: 'Make sure the original container is stopped and nothing else uses the port pair (ss -tanp), then restore again.' },
           { description: 'Restore into a network with the same IP address (podman keeps a static --ip; do not use --ignore-static-ip when connections must survive).' },
-          ...criuConfigFixes('tcp-close', 'tcp-close', 'close the saved connections instead of restoring them.', { crunDefaultConfWorks: false }),
+          ...criuConfigFixes('tcp-close', 'tcp-close', 'close the saved connections instead of restoring them.'),
         ],
       );
     },
@@ -157,7 +157,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
         'The inventory image records that the dump ran with --tcp-close, which saves established TCP connections only to close them on restore. CRIU refuses to restore such a checkpoint unless restore is given --tcp-close as well, so that no caller expects the connections to survive.',
         ['The dump ran with tcp-close (a command-line option or a line in a CRIU configuration file) and the restore runs on another host or through another runtime without it.'],
         [
-          ...criuConfigFixes('tcp-close', 'tcp-close', 'close the saved connections on restore, as the dump did.', { crunDefaultConfWorks: false }),
+          ...criuConfigFixes('tcp-close', 'tcp-close', 'close the saved connections on restore, as the dump did.'),
           { description: 'Plain criu: add --tcp-close to criu restore.', command: 'criu restore --tcp-close ...', criuOption: 'tcp-close' },
         ],
       ),
@@ -257,7 +257,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
         ],
         [
           { description: 'Include the peer in the dump (run both processes in the same container), or make the application close the connection before the checkpoint and reconnect after restore.' },
-          { description: 'Plain criu: mark the socket external with --external unix[<inode>] on dump and pass a replacement with --inherit-fd fd[N]:socket:[<inode>] on restore (the inode is in the log line "Dumping unix socket ... ino").' },
+          { description: 'Plain criu: mark the socket external with `--external unix[<inode>]` on dump and pass a replacement with `--inherit-fd fd[N]:socket:[<inode>]` on restore (the inode is in the log line "Dumping unix socket ... ino").' },
         ],
       ),
   },
@@ -272,7 +272,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
         'A unix socket of the task is connected to a socket that belongs to no dumped process (typically a datagram socket sending to /dev/log or a host daemon). CRIU dumps it only with --ext-unix-sk, and on restore reconnects it by name.',
         ['The application logs to /dev/log (syslog) bound from the host, or sends to another host daemon\'s datagram socket.'],
         [
-          ...criuConfigFixes('ext-unix-sk', 'ext-unix-sk', 'allow unix sockets connected to the outside.', { crunDefaultConfWorks: false }),
+          ...criuConfigFixes('ext-unix-sk', 'ext-unix-sk', 'allow unix sockets connected to the outside.'),
           { description: 'Plain criu: add --ext-unix-sk on dump and restore.', command: 'criu dump --ext-unix-sk ...', criuOption: 'ext-unix-sk' },
         ],
       ),
@@ -284,7 +284,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
     role: 'cause',
     patterns: [/External socket found in image\. Consider using the --ext-unix-sk option/],
     explain: () =>
-      explained('The checkpoint was made with --ext-unix-sk, and restore needs the same option.', ['The restore command or config file lacks ext-unix-sk.'], [...criuConfigFixes('ext-unix-sk', 'ext-unix-sk', 'allow external unix sockets on restore.', { crunDefaultConfWorks: false })]),
+      explained('The checkpoint was made with --ext-unix-sk, and restore needs the same option.', ['The restore command or config file lacks ext-unix-sk.'], [...criuConfigFixes('ext-unix-sk', 'ext-unix-sk', 'allow external unix sockets on restore.')]),
   },
   {
     code: 'unix-socket.nameless-external',
@@ -296,7 +296,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
       explained(
         'A unix socket is connected to an outside peer that has no filesystem name (a socketpair end or an abstract socket). CRIU reconnects external sockets by name, so it cannot restore this one.',
         ['A socketpair shared with the runtime or a launcher (conmon, a supervisor).', 'An abstract-namespace socket shared with the host.'],
-        [{ description: 'Close the inherited socket in the application, or use --external unix[<inode>] and --inherit-fd when calling criu yourself.' }],
+        [{ description: 'Close the inherited socket in the application, or use `--external unix[<inode>]` and --inherit-fd when calling criu yourself.' }],
       ),
   },
   {
@@ -304,13 +304,43 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
     category: 'unix-socket',
     title: 'A unix socket could not be bound on restore',
     role: 'cause',
-    patterns: [/Can't bind id (0x[0-9a-f]+) ino (\d+) addr (.*?)(?::\s*([A-Z][a-z].*))?$/],
-    explain: ({ match }) =>
-      explained(
-        `Restore binds unix socket ${match[1]} (inode ${match[2]}) to its path ${match[3]}; bind() failed with ${describeErrno(match[4])}.`,
-        ['The socket file still exists (EADDRINUSE) because the original container or a stale file occupies it.', 'The directory of the socket does not exist in the restored filesystem (ENOENT), e.g. a tmpfs /run that was not recreated.'],
-        [{ description: 'Remove stale socket files and make sure the socket\'s directory exists (volumes mounted the same way), then restore again.' }],
-      ),
+    // criu/sk-unix.c prints the id with %#x, so id 0 appears as "0". An abstract address starts with
+    // a NUL byte and prints as nothing. CRIU before 3.11 printed "Can't bind socket" without details.
+    patterns: [
+      /Can't bind id (0x[0-9a-f]+|0) ino (\d+) addr (.*?)(?::\s*([A-Z][a-z].*))?$/,
+      /ghost: Can't bind on socket id (0x[0-9a-f]+|0) ino (\d+) addr (.*?)(?::\s*([A-Z][a-z].*))?$/,
+      /^sk unix: Can't bind socket(?: after move)?(?::\s*([A-Z][a-z].*))?$/,
+    ],
+    explain: ({ match }) => {
+      const oldWording = match[0].includes("Can't bind socket");
+      const errno = oldWording ? match[1] : match[4];
+      const socket = oldWording ? 'a unix socket' : `unix socket ${match[1]} (inode ${match[2]} at dump time)`;
+      let address = `its path ${match[3]}`;
+      if (oldWording) address = 'its address';
+      else if (match[3] === '') address = 'an abstract address (the log prints it as empty)';
+      const inUse = errno === 'Address already in use';
+      return explained(
+        `Restore binds ${socket} to ${address}; bind() failed with ${describeErrno(errno)}.${
+          inUse
+            ? ' Before binding, CRIU removes a stale socket file at the path, but it keeps any file that is not a socket and never touches abstract addresses, which belong to the network namespace. So the address is taken by a non-socket file, or by a live socket of another process that shares the network namespace.'
+            : ''
+        }`,
+        inUse
+          ? [
+              'The container shares the host network namespace (--network host) or another container\'s, and the original process, or a copy restored earlier, still holds the abstract address.',
+              'A regular file or directory now exists at the socket path in the restored filesystem.',
+              'The original container still runs (checkpointed with --leave-running) with the same volume that holds the socket path.',
+            ]
+          : [
+              'The directory of the socket does not exist in the restored filesystem (ENOENT), e.g. a tmpfs /run that was not recreated.',
+              'An LSM or the directory permissions deny creating the socket file (EACCES).',
+            ],
+        [
+          { description: 'Stop the process that holds the address (`ss -xlp` lists listening unix sockets with their owners), remove a non-socket file at the path, and make sure the socket\'s directory exists with the same volumes mounted, then restore again.' },
+          { description: 'Restore into a fresh network namespace (the podman default) instead of the host\'s, so that abstract addresses cannot collide.' },
+        ],
+      );
+    },
   },
   {
     code: 'unix-socket.connect-failed-on-restore',
@@ -327,7 +357,7 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
           'The peer daemon was restarted after the checkpoint and recreated its socket file; datagram peers are then reachable again, stream peers are not.',
         ],
         [
-          { description: 'Start the peer daemon on the restore host at the same path (ls -l the path; ss -xlp | grep <path>) and restore again.' },
+          { description: 'Start the peer daemon on the restore host at the same path (check with `ls -l PATH` and `ss -xlp | grep PATH`) and restore again.' },
           { description: 'Otherwise make the application reconnect after restore instead of keeping the socket across the checkpoint.' },
         ],
       ),

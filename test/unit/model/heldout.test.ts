@@ -560,11 +560,25 @@ const ROWS: HeldOut[] = [
     name: 'task traced by another tracer',
     lines: [
       ...dumpHeader('4.1.1', KERNEL_6_8, 812, 'server'),
-      '(00.001500) Error (compel/src/lib/infect.c:263): Unseizable non-zombie 812 found, state S, err -1/1',
+      '(00.001490) Warn  (compel/src/lib/infect.c:133): Unable to interrupt task: 812 (Operation not permitted)',
+      '(00.001500) Error (compel/src/lib/infect.c:263): Unseizable non-zombie 812 found, state S, err -1/10',
       ...dumpTail('criu/cr-dump.c:2111'),
     ],
     category: 'parasite',
-    at: 'Unseizable non-zombie',
+    at: 'Unable to interrupt task',
+    code: 'parasite.seize-denied',
+  },
+  {
+    name: 'Yama blocks seize, 3.15 wording',
+    lines: [
+      ...dumpHeader('3.15', KERNEL_5_15, 4410, 'java'),
+      '(00.000810) Warn  (compel/src/lib/infect.c:127): Unable to interrupt task: 4410 (Operation not permitted)',
+      '(00.000822) Error (compel/src/lib/infect.c:235): Unseizable non-zombie 4410 found, state S, err -1/10',
+      '(00.000900) Error (criu/cr-dump.c:1768): Dumping FAILED.',
+    ],
+    category: 'parasite',
+    at: 'Unable to interrupt task',
+    code: 'parasite.seize-denied',
   },
   {
     name: 'freeze timeout with GPU plugin',
@@ -643,6 +657,52 @@ const ROWS: HeldOut[] = [
     at: 'criu-notify exited',
   },
   {
+    name: 'PID above pid_max of restore host',
+    lines: [
+      ...restoreHeader('4.1.1', KERNEL_6_1),
+      '(00.003300) Forking task with 72514 pid (flags 0x6c028000)',
+      '(00.003310) Creating process using clone3()',
+      "(00.003340) Error (criu/cr-restore.c:1230): Can't fork for 72514: Invalid argument",
+      '(00.013000) Error (criu/cr-restore.c:2320): Restoring FAILED.',
+    ],
+    category: 'pid-collision',
+    at: "Can't fork for 72514",
+    code: 'pid-collision.pid-above-pid-max',
+  },
+  {
+    name: 'pids limit on restore fork',
+    lines: [
+      ...restoreHeader('4.2', KERNEL_6_8),
+      '(00.004100)      1: Forking task with 88 pid (flags 0x0)',
+      "(00.004130)      1: Error (criu/cr-restore.c:1230): Can't fork for 88: Resource temporarily unavailable",
+      '(00.014000) Error (criu/cr-restore.c:2324): Restoring FAILED.',
+    ],
+    category: 'process-tree',
+    at: "Can't fork for 88",
+    code: 'process-tree.restore-fork-failed',
+  },
+  {
+    name: 'library replaced before restore',
+    lines: [
+      ...restoreHeader('4.1.1', KERNEL_6_8),
+      '(00.010200)      1: Error (criu/files-reg.c:2175): File usr/lib/x86_64-linux-gnu/libssl.so.3 has bad size 1093568 (expect 1089472)',
+      '(00.020000) Error (criu/cr-restore.c:2320): Restoring FAILED.',
+    ],
+    category: 'runtime-support',
+    at: 'has bad size',
+    code: 'runtime-support.file-differs-on-restore',
+  },
+  {
+    name: 'abstract unix address taken in host netns',
+    lines: [
+      ...restoreHeader('4.1.1', KERNEL_6_8),
+      "(00.005400)      1: Error (criu/sk-unix.c:1651): sk unix: Can't bind id 0 ino 51877 addr : Address already in use",
+      '(00.015000) Error (criu/cr-restore.c:2320): Restoring FAILED.',
+    ],
+    category: 'unix-socket',
+    at: "Can't bind id 0",
+  },
+  {
     name: 'PID in use for host restore',
     lines: [
       ...restoreHeader('4.1.1', KERNEL_6_8),
@@ -704,6 +764,29 @@ const ROWS: HeldOut[] = [
     ],
     category: 'runtime-support',
     at: "page server doesn't answer",
+  },
+  {
+    name: 'page server refuses the connection',
+    lines: [
+      '(00.000000) Version: 4.1.1 (gitid 0)',
+      `(00.000024) Running on node-1 ${KERNEL_6_8}`,
+      '(00.000512) Connecting to server 192.168.122.12:27',
+      "(00.000690) Can't connect to server 192.168.122.12:27",
+      '(00.000702) Error (criu/cr-dump.c:1905): Pre-dumping FAILED.',
+    ],
+    category: 'runtime-support',
+    at: "Can't connect to server",
+    todo: 'CRIU logs the failed connect at info level, and the analyser keeps no info records for the knowledge base.',
+  },
+  {
+    name: 'page server host not resolvable',
+    lines: [
+      ...dumpHeader('4.2', KERNEL_6_8, 1, 'redis-server'),
+      '(00.000400) Error (criu/util.c:1342): Failed to resolve hostname: target-host: No such file or directory',
+      ...dumpTail('criu/cr-dump.c:2128'),
+    ],
+    category: 'runtime-support',
+    at: 'Failed to resolve hostname',
   },
   {
     name: 'missing image file',
@@ -778,6 +861,14 @@ const ROWS: HeldOut[] = [
     at: 'criu failed: type NOTIFY',
   },
   {
+    name: 'Docker without experimental features',
+    lines: ['$ docker checkpoint create web cp1', 'docker checkpoint create is only supported on a Docker daemon with experimental features enabled'],
+    category: 'runtime-support',
+    at: 'only supported on a Docker daemon',
+    code: 'runtime-support.docker-experimental-disabled',
+    todo: 'The docker CLI prints this line without a prefix, and the parser keeps such lines as info records, which the analyser does not diagnose.',
+  },
+  {
     name: 'ctr checkpoint message only',
     lines: [
       'ctr: runc did not terminate successfully: exit status 1: criu failed: type NOTIFY errno 0 path= /run/containerd/io.containerd.runtime.v2.task/default/redis/criu-dump.log: unknown',
@@ -832,6 +923,15 @@ function lineOf(lines: string[], text: string): number {
 }
 
 describe('held-out failures', () => {
+  test('seize warning carries its follow-ons', () => {
+    const row = ROWS.find((candidate) => candidate.name === 'task traced by another tracer');
+    assert.ok(row);
+    const analysis = analyzeText(row.lines.join('\n'));
+    const related = analysis.rootCause?.related.map((record) => record.line) ?? [];
+    assert.ok(related.includes(lineOf(row.lines, 'Unseizable non-zombie')), `related: ${related.join(', ')}`);
+    assert.ok(related.includes(lineOf(row.lines, 'Dumping FAILED')), `related: ${related.join(', ')}`);
+  });
+
   test('table has at least 60 rows', () => {
     assert.ok(ROWS.length >= 60, `${ROWS.length} rows`);
   });
