@@ -62,8 +62,9 @@ function shorten(text: string, maxLength = 60): string {
 export function configSnippetDocument(finding: Finding, snippet: string): string {
   const header = [
     `# CRIU configuration for: ${finding.title} (${finding.code})`,
-    '# CRIU reads /etc/criu/default.conf on every run; under runc it also reads /etc/criu/runc.conf.',
-    '# crun names no file of its own, so with podman and crun put the lines into default.conf.',
+    '# CRIU reads /etc/criu/default.conf on every run, but options the runtime sends override it.',
+    '# runc also reads /etc/criu/runc.conf (or the org.criu.config annotation), which overrides them.',
+    '# crun 1.26 and later with libcriu 4.2 read /etc/criu/crun.conf, else runc.conf, the same way.',
     '',
   ];
   return `${header.join('\n')}${snippet.replace(/\n?$/, '\n')}`;

@@ -1,4 +1,5 @@
 import { diagnose } from './diagnose';
+import { KNOWLEDGE_BASE } from './kb';
 import { isSeparator, parseLine, type LineSegment } from './logLine';
 import type { Analysis, LogFacts, LogKind, LogRecord, PhaseMark } from './types';
 
@@ -41,6 +42,13 @@ const BANNERS: Array<{ pattern: RegExp; banner: Banner; kind: LogKind }> = [
 
 /** Lines that only a restore prints, for logs cut before any banner. */
 const RESTORE_HINTS = /^(?:Reading image tree|Restoring resources|Forking task with|Preparing info about shared resources|Restore via sigreturn)/;
+
+/** Patterns of the knowledge-base entries that apply to info lines, tested before a line is kept. */
+const INFO_PATTERNS: RegExp[] = KNOWLEDGE_BASE.filter((entry) => entry.role === 'cause' && entry.levels?.includes('info')).flatMap((entry) => entry.patterns);
+
+function isInfoCause(message: string): boolean {
+  return INFO_PATTERNS.some((pattern) => pattern.test(message));
+}
 
 /** Tell from a wrapper's error text whether a checkpoint or a restore failed. */
 function operationOf(rawMessage: string): 'checkpoint' | 'restore' | undefined {
@@ -190,6 +198,9 @@ export class LogAnalyzer {
 
     if (segment.level === 'info') {
       this.takeInfo(record, segment);
+      // A few failures are logged at info level (a page server that refuses the connection) or
+      // printed without a prefix (the docker CLI's refusal); the entries that name them are kept.
+      if (isInfoCause(message)) this.keep(record);
       return;
     }
 

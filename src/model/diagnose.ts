@@ -52,7 +52,9 @@ function decideOutcome(scan: ScanResult, classified: Classified[]): Outcome {
   if (wrapperFailed) return 'failed';
   // CRIU stops at nearly every error it prints, so an error that is not known to be harmless means
   // the run failed even when the log was cut before the banner. A warning alone proves nothing.
-  const fatalError = classified.some((item) => item.record.level === 'error' && (item.role === 'cause' || item.role === 'noise'));
+  const fatalError = classified.some(
+    (item) => (item.record.level === 'error' && (item.role === 'cause' || item.role === 'noise')) || (item.record.level === 'info' && item.role === 'cause'),
+  );
   return fatalError ? 'failed' : 'unknown';
 }
 

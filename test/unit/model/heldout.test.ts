@@ -776,7 +776,6 @@ const ROWS: HeldOut[] = [
     ],
     category: 'runtime-support',
     at: "Can't connect to server",
-    todo: 'CRIU logs the failed connect at info level, and the analyser keeps no info records for the knowledge base.',
   },
   {
     name: 'page server host not resolvable',
@@ -866,7 +865,6 @@ const ROWS: HeldOut[] = [
     category: 'runtime-support',
     at: 'only supported on a Docker daemon',
     code: 'runtime-support.docker-experimental-disabled',
-    todo: 'The docker CLI prints this line without a prefix, and the parser keeps such lines as info records, which the analyser does not diagnose.',
   },
   {
     name: 'ctr checkpoint message only',
