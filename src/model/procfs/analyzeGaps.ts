@@ -117,17 +117,23 @@ function mountReports(table: MountTable): MountReport[] {
   }));
 }
 
-function sameRange(a: string, b: string): boolean {
-  const [aStart, aEnd] = a.split('-');
-  const [bStart, bEnd] = b.split('-');
-  return addressOf(aStart) === addressOf(bStart) && addressOf(aEnd) === addressOf(bEnd);
+/** Key of an address range that ignores leading zeros: `0055f3-0056a0` and `55f3-56a0` match. */
+function rangeKey(range: string): string {
+  const [start, end] = range.split('-');
+  return `${addressOf(start).toString(16)}-${addressOf(end ?? '0').toString(16)}`;
 }
 
-function placeMapping(tables: MountTables, entry: Omit<MapsEntry, 'line'>, mapFileIds: Map<string, number>): Placement {
+/** Index map_files mount ids by range once, so placing 100,000 mappings stays linear. */
+function indexMapFileIds(mapFileIds: Map<string, number>): Map<string, number> {
+  const index = new Map<string, number>();
+  for (const [range, mntId] of mapFileIds) index.set(rangeKey(range), mntId);
+  return index;
+}
+
+function placeMapping(tables: MountTables, entry: Omit<MapsEntry, 'line'>, mapFileIdsByRange: Map<string, number>): Placement {
   if (entry.kind !== 'file') return NO_MOUNT_NEEDED;
-  for (const [range, mntId] of mapFileIds) {
-    if (sameRange(range, `${entry.start}-${entry.end}`)) return placeMountId(tables, mntId, 'map_files', entry.path, true);
-  }
+  const mntId = mapFileIdsByRange.get(rangeKey(`${entry.start}-${entry.end}`));
+  if (mntId !== undefined) return placeMountId(tables, mntId, 'map_files', entry.path, true);
   return placeByDevice(tables, entry.major, entry.minor, entry.path);
 }
 
@@ -209,7 +215,7 @@ function collectFds(snapshot: Snapshot, tables: MountTables, issues: InputIssue[
 function applyLogError(error: MountLookupError, tables: MountTables, mappings: MappingReport[], fds: FdReport[], logLines: Map<object, MountLookupError>): boolean {
   if (error.fd === MAPPING_FD) {
     const files = mappings.filter((mapping) => mapping.kind === 'file' && mapping.path === error.path);
-    const exact = error.vmaRange === null ? undefined : files.find((mapping) => sameRange(`${mapping.start}-${mapping.end}`, error.vmaRange!));
+    const exact = error.vmaRange === null ? undefined : files.find((mapping) => rangeKey(`${mapping.start}-${mapping.end}`) === rangeKey(error.vmaRange!));
     const anchor = exact ?? files[0];
     if (!anchor) return false;
     // Every mapping of the same file shares its mount, so the log's id applies to all of them.
@@ -269,7 +275,8 @@ export function analyzeGaps(snapshot: Snapshot, log?: GapLog): GapReport {
   const pid = snapshot.pid ?? fdinfoPid;
   const runtimeHandler = RUNTIME_HANDLER.exec(snapshot.cmdline ?? '')?.[1] ?? null;
 
-  const mappings: MappingReport[] = maps.entries.map(({ line: _line, ...entry }) => ({ ...entry, placement: placeMapping(tables, entry, mapFileIds) }));
+  const mapFileIdsByRange = indexMapFileIds(mapFileIds);
+  const mappings: MappingReport[] = maps.entries.map(({ line: _line, ...entry }) => ({ ...entry, placement: placeMapping(tables, entry, mapFileIdsByRange) }));
 
   const logLines = new Map<object, MountLookupError>();
   const unmatched: MountLookupError[] = [];
@@ -280,10 +287,11 @@ export function analyzeGaps(snapshot: Snapshot, log?: GapLog): GapReport {
   }
 
   const groups: GapGroup[] = [];
+  const groupsByKey = new Map<string, GapGroup>();
   for (const mapping of mappings) {
     if (!isGap(mapping.placement)) continue;
     const key = `mapping|${mapping.path}|${mapping.device}|${mapping.inode}|${mapping.placement.mntId}|${mapping.placement.where}`;
-    const existing = groups.find((group) => group.key === key);
+    const existing = groupsByKey.get(key);
     const error = logLines.get(mapping);
     if (existing) {
       existing.gap.ranges!.push(`${mapping.start}-${mapping.end}`);
@@ -309,7 +317,9 @@ export function analyzeGaps(snapshot: Snapshot, log?: GapLog): GapReport {
       mapping.inode,
       runtimeHandler,
     );
-    groups.push({ gap, key });
+    const group = { gap, key };
+    groups.push(group);
+    groupsByKey.set(key, group);
   }
 
   for (const fd of fds) {
