@@ -1,3 +1,511 @@
-// Script for the extension's webview panel, bundled by build.mjs into dist/webview.js.
-// NOTE: placeholder until the webview gets content; it only marks the document as loaded.
-document.body.dataset.checkpointLens = 'loaded';
+// Script of the "Mounts and Mappings" webview, bundled by build.mjs into dist/webview.js.
+//
+// Mount points, paths and sources come from the inspected container and may hold markup, so every
+// piece of input text reaches the DOM through textContent, never through innerHTML.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-tree/index.js';
+import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
+
+import type { HostMessage, PanelSource, PanelState, WebviewMessage } from './protocol';
+import { filterMounts, type GapView, MAPPING_CLASSES, type MappingRow, type MountRow, scrollTopFor, virtualWindow } from './viewModel';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): PanelState | undefined;
+  setState(state: PanelState): void;
+}
+
+interface TreeItemElement extends HTMLElement {
+  open: boolean;
+  selected: boolean;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+
+/** Height of one mapping row in pixels; media/gaps.css sets the same value on `.row`. */
+const ROW_HEIGHT = 22;
+/** Rows rendered above and below the viewport, so fast scrolling shows no blank band. */
+const OVERSCAN = 10;
+
+let view: GapView | null = null;
+let source: PanelSource | null = null;
+let state: PanelState | null = vscode.getState() ?? null;
+
+// ---------------------------------------------------------------------------------------------
+// Requests to the host, matched to their replies by id.
+
+let nextRequestId = 1;
+const pending = new Map<number, (reply: HostMessage) => void>();
+
+function request(message: { type: 'getView' } | { type: 'showInLog'; line: number }): Promise<HostMessage> {
+  const id = nextRequestId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    vscode.postMessage({ ...message, id });
+  });
+}
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  if ('requestId' in message) {
+    pending.get(message.requestId)?.(message);
+    pending.delete(message.requestId);
+    return;
+  }
+  if (message.type === 'selectLogLine') selectGapOfLogLine(message.line);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers. `text` is always set as textContent.
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function saveState(patch: Partial<PanelState>): void {
+  if (!source) return;
+  state = { source, selectedGap: null, selectedMapping: null, mountFilter: '', tableScrollTop: 0, ...state, ...patch };
+  vscode.setState(state);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header
+
+function renderHeader(data: GapView): HTMLElement {
+  const header = element('header', 'panel-header');
+  const list = element('dl');
+  const fields: [string, string | null][] = [
+    ['Input', data.header.source],
+    ['Container', data.header.container],
+    ['Host', data.header.host],
+    ['PID', data.header.pid === null ? null : String(data.header.pid)],
+    ['Runtime', data.header.runtime],
+    ['Log', data.header.logVerdict],
+  ];
+  for (const [name, value] of fields) {
+    if (value === null) continue;
+    list.append(element('dt', undefined, name), element('dd', name === 'Log' ? 'verdict' : undefined, value));
+  }
+  header.append(list);
+  if (data.header.description) header.append(element('p', 'description', data.header.description));
+  return header;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gap list: the first and most useful panel.
+
+const gapElements: HTMLElement[] = [];
+
+function renderGaps(data: GapView): HTMLElement {
+  const section = element('section', 'gaps');
+  section.setAttribute('aria-labelledby', 'gaps-heading');
+  const heading = element('h2', undefined, data.gaps.length === 0 ? 'No gaps: every file is on a container mount' : `Gaps (${data.gaps.length})`);
+  heading.id = 'gaps-heading';
+  section.append(heading);
+  if (data.gaps.length === 0) return section;
+
+  const list = element('ul', 'gap-list');
+  list.setAttribute('role', 'listbox');
+  list.setAttribute('aria-labelledby', 'gaps-heading');
+  data.gaps.forEach((gap, index) => {
+    const item = element('li', `gap where-${gap.where}`);
+    item.setAttribute('role', 'option');
+    item.setAttribute('aria-selected', 'false');
+    item.tabIndex = index === 0 ? 0 : -1;
+    item.dataset.gapIndex = String(index);
+
+    item.append(element('div', 'gap-title', gap.title));
+    item.append(element('div', 'gap-owner', gap.ownerText));
+    item.append(element('div', 'gap-reason', gap.reason));
+    if (gap.verdict) item.append(element('div', 'gap-verdict', gap.verdict));
+    const advice = element('ul', 'advice');
+    for (const entry of gap.advice) {
+      const line = element('li', `advice-${entry.status}`);
+      line.append(element('span', 'advice-status', entry.status), document.createTextNode(' '), element('span', undefined, entry.action));
+      advice.append(line);
+    }
+    item.append(advice);
+
+    if (gap.logLine !== null) {
+      const button = element('vscode-button', 'show-in-log', `Show in log (line ${gap.logLine})`);
+      button.setAttribute('secondary', '');
+      button.title = gap.logMessage ?? '';
+      button.addEventListener('click', (event) => {
+        event.stopPropagation();
+        void request({ type: 'showInLog', line: gap.logLine! });
+      });
+      item.append(button);
+    }
+
+    item.addEventListener('click', () => selectGap(index, true));
+    item.addEventListener('keydown', (event) => onGapKey(event, index));
+    gapElements.push(item);
+    list.append(item);
+  });
+  section.append(list);
+  return section;
+}
+
+function onGapKey(event: KeyboardEvent, index: number): void {
+  const next = event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? gapElements.length - 1 : null;
+  if (next !== null) {
+    event.preventDefault();
+    const target = Math.min(Math.max(0, next), gapElements.length - 1);
+    gapElements[index].tabIndex = -1;
+    gapElements[target].tabIndex = 0;
+    gapElements[target].focus();
+    return;
+  }
+  if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    selectGap(index, true);
+  }
+}
+
+/** Selects a gap, its first mapping and its mount. */
+function selectGap(index: number, scroll: boolean): void {
+  if (!view || index < 0 || index >= view.gaps.length) return;
+  gapElements.forEach((item, i) => {
+    item.setAttribute('aria-selected', String(i === index));
+    item.tabIndex = i === index ? 0 : -1;
+  });
+  const gap = view.gaps[index];
+  if (gap.mappingRows.length > 0) selectMapping(gap.mappingRows[0], scroll);
+  if (gap.mountKey !== null) selectMount(gap.mountKey, scroll);
+  saveState({ selectedGap: index });
+}
+
+function selectGapOfLogLine(line: number): void {
+  const index = view?.gaps.findIndex((gap) => gap.logLine === line) ?? -1;
+  if (index >= 0) {
+    selectGap(index, true);
+    gapElements[index].scrollIntoView({ block: 'nearest' });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mount tree
+
+const treeItems = new Map<string, TreeItemElement>();
+let selectedTreeItem: TreeItemElement | null = null;
+
+const TABLE_LABELS: Record<MountRow['table'], string> = {
+  container: "Container's mountinfo",
+  runtime: "Runtime side's mountinfo",
+  host: "Host's mountinfo",
+  outside: 'In no mountinfo given',
+};
+
+function mountItem(row: MountRow): TreeItemElement {
+  const item = element('vscode-tree-item') as TreeItemElement;
+  item.dataset.key = row.key;
+  if (row.gapIndexes.length > 0) item.classList.add('gap-mount');
+
+  const label = element('span', 'mount-point', row.mountPoint);
+  const description = element('span', 'mount-description', `${row.mountId}${row.parentId === null ? '' : ` ← ${row.parentId}`}  ${row.fsType}  root ${row.root}  ${row.source}`);
+  description.slot = 'description';
+  const badges = element('span', 'badges');
+  badges.slot = 'decoration';
+  for (const badge of row.propagation) badges.append(element('span', `badge badge-${badge.split(':')[0]}`, badge));
+  if (row.gapIndexes.length > 0) badges.append(element('span', 'badge badge-gap', 'gap'));
+  item.title = `mount ${row.mountId}, parent ${row.parentId ?? 'none'}\nmount point ${row.mountPoint}\nroot ${row.root}\nfs type ${row.fsType}\nsource ${row.source}`;
+  item.append(label, description, badges);
+  treeItems.set(row.key, item);
+  return item;
+}
+
+function renderMounts(data: GapView): HTMLElement {
+  const section = element('section', 'mounts');
+  section.setAttribute('aria-labelledby', 'mounts-heading');
+  const heading = element('h2', undefined, `Mount tree (${data.mounts.length})`);
+  heading.id = 'mounts-heading';
+
+  const filter = element('vscode-textfield') as HTMLElement & { value: string };
+  filter.setAttribute('placeholder', 'Filter by id, mount point, root, fs type or source');
+  filter.setAttribute('aria-label', 'Filter mounts');
+  filter.className = 'mount-filter';
+
+  const tree = element('vscode-tree');
+  tree.setAttribute('indent-guides', 'onHover');
+  tree.setAttribute('aria-labelledby', 'mounts-heading');
+
+  for (const table of ['container', 'runtime', 'host', 'outside'] as const) {
+    const rows = data.mounts.filter((row) => row.table === table);
+    if (rows.length === 0) continue;
+    const group = element('vscode-tree-item') as TreeItemElement;
+    group.dataset.key = `group:${table}`;
+    group.append(element('span', 'group-label', `${TABLE_LABELS[table]} (${rows.length})`));
+    group.open = table === 'container' || table === 'outside' || rows.some((row) => row.gapIndexes.length > 0);
+    treeItems.set(group.dataset.key, group);
+    for (const row of rows) {
+      const item = mountItem(row);
+      item.open = row.depth < 1;
+      const parent = row.parentKey === null ? group : treeItems.get(row.parentKey)!;
+      parent.append(item);
+    }
+    tree.append(group);
+  }
+
+  tree.addEventListener('vsc-tree-select', (event) => {
+    const items = (event as CustomEvent<{ selectedItems: TreeItemElement[] }>).detail.selectedItems;
+    selectedTreeItem = items[0] ?? null;
+  });
+  filter.addEventListener('input', () => {
+    applyMountFilter(filter.value);
+    saveState({ mountFilter: filter.value });
+  });
+  if (state?.mountFilter) {
+    filter.value = state.mountFilter;
+    queueMicrotask(() => applyMountFilter(state!.mountFilter));
+  }
+
+  section.append(heading, filter, tree);
+  return section;
+}
+
+function applyMountFilter(text: string): void {
+  if (!view) return;
+  const shown = filterMounts(view.mounts, text);
+  for (const row of view.mounts) {
+    const item = treeItems.get(row.key);
+    if (!item) continue;
+    item.hidden = !shown.has(row.key);
+    // Open the path to every match, so a filtered tree shows its hits.
+    if (text.trim() !== '' && shown.has(row.key) && row.hasChildren) item.open = true;
+  }
+  for (const [key, group] of treeItems) {
+    if (!key.startsWith('group:')) continue;
+    const table = key.slice('group:'.length);
+    group.hidden = !view.mounts.some((row) => row.table === table && shown.has(row.key));
+  }
+}
+
+function selectMount(key: string, scroll: boolean): void {
+  const item = treeItems.get(key);
+  if (!item) return;
+  for (let parent = item.parentElement; parent && parent.tagName === 'VSCODE-TREE-ITEM'; parent = parent.parentElement) (parent as TreeItemElement).open = true;
+  if (selectedTreeItem && selectedTreeItem !== item) selectedTreeItem.selected = false;
+  item.selected = true;
+  selectedTreeItem = item;
+  if (scroll) requestAnimationFrame(() => item.scrollIntoView({ block: 'nearest' }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping table, virtualized, and the address-space strip above it.
+
+const COLUMNS = ['Address range', 'Perms', 'Offset', 'Dev', 'Inode', 'Path', 'mnt_id', 'Class'] as const;
+
+let tableViewport: HTMLElement;
+let tableSpacer: HTMLElement;
+let tableRows: HTMLElement;
+let strip: HTMLCanvasElement;
+let selectedMapping: number | null = null;
+
+function cellTexts(row: MappingRow): string[] {
+  return [`${row.start}-${row.end}`, row.perms, row.offset, row.device, row.inode, row.path, row.mntId === null ? '' : String(row.mntId), row.mappingClass];
+}
+
+function renderMappings(data: GapView): HTMLElement {
+  const section = element('section', 'mappings');
+  section.setAttribute('aria-labelledby', 'mappings-heading');
+  const heading = element('h2', undefined, `Mappings (${data.mappings.length})`);
+  heading.id = 'mappings-heading';
+
+  strip = element('canvas', 'strip');
+  strip.height = 14;
+  strip.setAttribute('role', 'img');
+  strip.setAttribute('aria-label', 'Mappings in address order, coloured by class; click to scroll the table there');
+  strip.addEventListener('click', (event) => {
+    const rect = strip.getBoundingClientRect();
+    const index = Math.floor(((event.clientX - rect.left) / rect.width) * data.mappings.length);
+    selectMapping(Math.min(Math.max(0, index), data.mappings.length - 1), true);
+  });
+
+  const legend = element('div', 'legend');
+  for (const mappingClass of MAPPING_CLASSES) {
+    const key = element('span', `legend-item class-${mappingClass}`);
+    key.append(element('span', 'swatch'), document.createTextNode(mappingClass));
+    legend.append(key);
+  }
+
+  const table = element('div', 'table');
+  table.setAttribute('role', 'grid');
+  table.setAttribute('aria-labelledby', 'mappings-heading');
+  table.setAttribute('aria-rowcount', String(data.mappings.length + 1));
+  const head = element('div', 'row head');
+  head.setAttribute('role', 'row');
+  head.setAttribute('aria-rowindex', '1');
+  for (const column of COLUMNS) {
+    const cell = element('span', 'cell', column);
+    cell.setAttribute('role', 'columnheader');
+    head.append(cell);
+  }
+
+  tableViewport = element('div', 'viewport');
+  tableViewport.tabIndex = 0;
+  tableViewport.setAttribute('aria-label', 'Mappings; arrow keys, Page Up, Page Down, Home and End move the selection');
+  tableSpacer = element('div', 'spacer');
+  tableRows = element('div', 'rows');
+  tableSpacer.append(tableRows);
+  tableViewport.append(tableSpacer);
+  tableViewport.addEventListener('scroll', () => {
+    drawRows();
+    saveState({ tableScrollTop: tableViewport.scrollTop });
+  });
+  tableViewport.addEventListener('keydown', onTableKey);
+  tableRows.addEventListener('click', (event) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('.row');
+    if (row?.dataset.index !== undefined) selectMapping(Number(row.dataset.index), false);
+  });
+
+  table.append(head, tableViewport);
+  section.append(heading, strip, legend, table);
+  return section;
+}
+
+/** Puts only the rows in view into the DOM; see virtualWindow for the geometry. */
+function drawRows(): void {
+  if (!view) return;
+  const window = virtualWindow(tableViewport.scrollTop, tableViewport.clientHeight, ROW_HEIGHT, view.mappings.length, OVERSCAN);
+  tableSpacer.style.height = `${window.totalHeight}px`;
+  tableRows.style.transform = `translateY(${window.offsetTop}px)`;
+
+  const fragment = document.createDocumentFragment();
+  for (let index = window.first; index < window.end; index++) {
+    const mapping = view.mappings[index];
+    const row = element('div', `row class-${mapping.mappingClass}`);
+    row.setAttribute('role', 'row');
+    row.setAttribute('aria-rowindex', String(index + 2));
+    row.setAttribute('aria-selected', String(index === selectedMapping));
+    row.dataset.index = String(index);
+    for (const text of cellTexts(mapping)) {
+      const cell = element('span', 'cell', text);
+      cell.setAttribute('role', 'gridcell');
+      cell.title = text;
+      row.append(cell);
+    }
+    fragment.append(row);
+  }
+  tableRows.replaceChildren(fragment);
+}
+
+function onTableKey(event: KeyboardEvent): void {
+  if (!view || view.mappings.length === 0) return;
+  const page = Math.max(1, Math.floor(tableViewport.clientHeight / ROW_HEIGHT) - 1);
+  const current = selectedMapping ?? Math.floor(tableViewport.scrollTop / ROW_HEIGHT);
+  const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: view.mappings.length - 1 };
+  const next = moves[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  selectMapping(Math.min(Math.max(0, next), view.mappings.length - 1), true);
+}
+
+function selectMapping(index: number, scroll: boolean): void {
+  selectedMapping = index;
+  if (scroll) {
+    tableViewport.scrollTop = scrollTopFor(index, tableViewport.scrollTop, tableViewport.clientHeight, ROW_HEIGHT);
+  }
+  drawRows();
+  saveState({ selectedMapping: index });
+}
+
+/**
+ * Draws the strip with one equal slot per mapping in address order, not in proportion to
+ * addresses: a 47-bit address space is almost all holes, so a linear scale would shrink every
+ * library to less than a pixel. A pixel that covers several mappings shows a gap if any has one.
+ */
+function drawStrip(): void {
+  if (!view) return;
+  const width = Math.max(1, Math.floor(strip.clientWidth));
+  strip.width = width;
+  const context = strip.getContext('2d');
+  if (!context) return;
+  const styles = getComputedStyle(document.body);
+  const colours = new Map(MAPPING_CLASSES.map((mappingClass) => [mappingClass, styles.getPropertyValue(`--class-${mappingClass}`).trim() || 'gray']));
+
+  const count = view.mappings.length;
+  context.clearRect(0, 0, width, strip.height);
+  for (let x = 0; x < width && count > 0; x++) {
+    const first = Math.floor((x * count) / width);
+    const end = Math.max(first + 1, Math.floor(((x + 1) * count) / width));
+    let mappingClass = view.mappings[first].mappingClass;
+    for (let index = first; index < end && index < count; index++) {
+      if (view.mappings[index].mappingClass === 'gap') {
+        mappingClass = 'gap';
+        break;
+      }
+    }
+    context.fillStyle = colours.get(mappingClass)!;
+    context.fillRect(x, 0, 1, strip.height);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notes, mount-id gaps and unparsed lines
+
+function renderNotes(data: GapView): HTMLElement | null {
+  const lines = [...data.notes, ...data.idGaps.map((gap) => `Mount ids ${gap.from === gap.to ? gap.from : `${gap.from}–${gap.to}`}: ${gap.note}`), ...data.issues];
+  if (lines.length === 0) return null;
+  const section = element('section', 'notes');
+  section.append(element('h2', undefined, 'Notes'));
+  const list = element('ul');
+  for (const line of lines) list.append(element('li', undefined, line));
+  section.append(list);
+  return section;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up
+
+function render(data: GapView): void {
+  gapElements.length = 0;
+  treeItems.clear();
+  const columns = element('div', 'columns');
+  columns.append(renderMounts(data), renderMappings(data));
+  const notes = renderNotes(data);
+  app.replaceChildren(renderHeader(data), renderGaps(data), columns, ...(notes ? [notes] : []));
+  app.removeAttribute('aria-busy');
+
+  drawRows();
+  drawStrip();
+  new ResizeObserver(() => {
+    drawRows();
+    drawStrip();
+  }).observe(tableViewport);
+}
+
+async function start(): Promise<void> {
+  const reply = await request({ type: 'getView' });
+  if (reply.type === 'error') {
+    app.replaceChildren(element('p', 'error', reply.message));
+    app.removeAttribute('aria-busy');
+    return;
+  }
+  if (reply.type !== 'view') return;
+
+  view = reply.view;
+  source = reply.source;
+  // A state saved for other input files would select the wrong rows.
+  if (state && JSON.stringify(state.source) !== JSON.stringify(source)) state = null;
+  saveState({});
+  render(view);
+
+  if (reply.focusLogLine !== null) {
+    selectGapOfLogLine(reply.focusLogLine);
+  } else if (state?.selectedGap !== null && state?.selectedGap !== undefined) {
+    selectGap(state.selectedGap, false);
+  }
+  if (state?.selectedMapping !== null && state?.selectedMapping !== undefined && reply.focusLogLine === null) selectMapping(state.selectedMapping, false);
+  if (state?.tableScrollTop && reply.focusLogLine === null) tableViewport.scrollTop = state.tableScrollTop;
+
+  vscode.postMessage({ type: 'ready', gapCount: view.gaps.length, mountCount: view.mounts.length, mappingCount: view.mappings.length });
+}
+
+void start();

@@ -5,6 +5,7 @@ import { COMMANDS } from './commandIds';
 import { findingAtLine } from './diagnosticFindings';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { configSnippetDocument, fixActions } from './fixActions';
+import { GAPS_COMMANDS } from './gaps/registerGaps';
 
 /** Registers quick fixes on Checkpoint Lens diagnostics: copy a fixed command, open a config snippet, show the explanation. */
 export function registerCodeActions(store: AnalysisStore): vscode.Disposable {
@@ -44,6 +45,7 @@ export function registerCodeActions(store: AnalysisStore): vscode.Disposable {
           }
           actions.push(action);
         }
+        if (finding.code.startsWith('mount-lookup.')) actions.push(showMappingGapAction(document.uri, finding.record.line, diagnostic));
       }
       return actions;
     },
@@ -52,6 +54,13 @@ export function registerCodeActions(store: AnalysisStore): vscode.Disposable {
   return vscode.languages.registerCodeActionsProvider(CRIU_LOG_LANGUAGE, provider, {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
   });
+}
+
+function showMappingGapAction(logUri: vscode.Uri, line: number, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  const action = new vscode.CodeAction('Show Mapping Gap', vscode.CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  action.command = { command: GAPS_COMMANDS.showMappingGap, title: action.title, arguments: [logUri, line] };
+  return action;
 }
 
 /** Registers the commands behind the quick fixes; they are hidden from the command palette. */

@@ -8,6 +8,7 @@ import { registerDiagnostics } from './diagnostics';
 import { registerDocumentAnalysis } from './documentAnalysis';
 import { registerDocumentLinks } from './documentLinks';
 import { registerExplanationDocuments } from './explanationDocument';
+import { registerGaps } from './gaps/registerGaps';
 import { registerHover } from './hover';
 import { registerSetLanguageCommand } from './languageCommand';
 import { registerNavigationCommands } from './navigationCommands';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
     registerSetLanguageCommand(),
     registerAnalyzeFileCommand(store, log),
     containers.disposable,
+    registerGaps(context.extensionUri, log),
   );
   log.info(`Checkpoint Lens ${String(context.extension.packageJSON.version)} activated`);
   return { containers: containers.testApi };

@@ -1,0 +1,168 @@
+/** Commands that open the "Mounts and Mappings" panel, and the serializer that restores it. */
+import * as vscode from 'vscode';
+
+import type { PanelSource, PanelState } from '../../../webview/protocol';
+import { GAPS_VIEW_TYPE, GapsPanel, type GapsPanelHandle, panelTitle } from './gapsPanel';
+
+export const GAPS_COMMANDS = {
+  showFromSnapshot: 'checkpointLens.gaps.showFromSnapshot',
+  showFromFiles: 'checkpointLens.gaps.showFromFiles',
+  showMappingGap: 'checkpointLens.gaps.showMappingGap',
+} as const;
+
+/** Argument of the snapshot command when run from code or a test instead of the palette. */
+export interface SnapshotArgument {
+  snapshot: vscode.Uri | string;
+  log?: vscode.Uri | string;
+  focusLogLine?: number;
+}
+
+/** Argument of the files command when run from code or a test instead of the palette. */
+export interface FilesArgument {
+  mountinfo: vscode.Uri | string;
+  maps: vscode.Uri | string;
+  fdinfo?: vscode.Uri | string;
+  log?: vscode.Uri | string;
+}
+
+function uriText(value: vscode.Uri | string): string {
+  return typeof value === 'string' ? (/^[a-z][a-z0-9+.-]*:/i.test(value) ? value : vscode.Uri.file(value).toString()) : value.toString();
+}
+
+async function pickFile(title: string, openLabel: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: false, canSelectMany: false, title, openLabel, filters });
+  return picked?.[0];
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns `dump.log` beside a snapshot when there is one: podman writes it there for a checkpoint. */
+async function logBeside(snapshot: vscode.Uri): Promise<string | undefined> {
+  const candidate = vscode.Uri.joinPath(snapshot, '..', 'dump.log');
+  return (await exists(candidate)) ? candidate.toString() : undefined;
+}
+
+async function snapshotSourceFromDialog(): Promise<PanelSource | undefined> {
+  const snapshot = await pickFile('Show Mounts and Mappings from Snapshot', 'Open Snapshot', { 'Snapshot JSON': ['json'], 'All files': ['*'] });
+  if (!snapshot) return undefined;
+  const log = await logBeside(snapshot);
+  return { kind: 'snapshot', snapshot: snapshot.toString(), ...(log ? { log } : {}) };
+}
+
+async function filesSourceFromDialog(log?: string): Promise<PanelSource | undefined> {
+  const mountinfo = await pickFile('Step 1 of 4: mountinfo of the container process', 'Use as mountinfo', { 'All files': ['*'] });
+  if (!mountinfo) return undefined;
+  const maps = await pickFile('Step 2 of 4: maps of the container process', 'Use as maps', { 'All files': ['*'] });
+  if (!maps) return undefined;
+  const fdinfo = await pickFile('Step 3 of 4 (optional, Cancel to skip): fdinfo of the process, each block after a "== /proc/PID/fdinfo/N" line', 'Use as fdinfo', { 'All files': ['*'] });
+  const logUri = log === undefined ? await pickFile('Step 4 of 4 (optional, Cancel to skip): CRIU dump.log', 'Use as log', { 'CRIU logs': ['log', 'txt'], 'All files': ['*'] }) : undefined;
+  const logText = log ?? logUri?.toString();
+  return {
+    kind: 'files',
+    mountinfo: mountinfo.toString(),
+    maps: maps.toString(),
+    ...(fdinfo ? { fdinfo: fdinfo.toString() } : {}),
+    ...(logText === undefined ? {} : { log: logText }),
+  };
+}
+
+/** Returns the snapshot beside a log, or asks the user for one or for plain files. */
+async function sourceForLog(logUri: vscode.Uri): Promise<PanelSource | undefined> {
+  const beside = vscode.Uri.joinPath(logUri, '..', 'snapshot.json');
+  if (await exists(beside)) return { kind: 'snapshot', snapshot: beside.toString(), log: logUri.toString() };
+
+  const pickSnapshot = 'Pick a Snapshot…';
+  const pickFiles = 'Pick mountinfo and maps…';
+  const choice = await vscode.window.showInformationMessage(
+    'No snapshot.json was found beside this log. Pick a snapshot of the container process, or its mountinfo and maps files.',
+    pickSnapshot,
+    pickFiles,
+  );
+  if (choice === pickSnapshot) {
+    const snapshot = await pickFile('Snapshot of the process this log is about', 'Open Snapshot', { 'Snapshot JSON': ['json'], 'All files': ['*'] });
+    return snapshot ? { kind: 'snapshot', snapshot: snapshot.toString(), log: logUri.toString() } : undefined;
+  }
+  if (choice === pickFiles) return filesSourceFromDialog(logUri.toString());
+  return undefined;
+}
+
+function isPanelSource(value: unknown): value is PanelSource {
+  if (typeof value !== 'object' || value === null) return false;
+  const source = value as Record<string, unknown>;
+  if (source.kind === 'snapshot') return typeof source.snapshot === 'string';
+  return source.kind === 'files' && typeof source.mountinfo === 'string' && typeof source.maps === 'string';
+}
+
+/** Registers the three show commands and the panel serializer. */
+export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
+  const panels = new Map<string, GapsPanel>();
+
+  const track = (panel: GapsPanel): GapsPanel => {
+    const key = JSON.stringify(panel.source);
+    panels.set(key, panel);
+    panel.panel.onDidDispose(() => {
+      if (panels.get(key) === panel) panels.delete(key);
+    });
+    return panel;
+  };
+
+  const show = (source: PanelSource, focusLogLine: number | null): GapsPanelHandle => {
+    const existing = panels.get(JSON.stringify(source));
+    if (existing) {
+      existing.panel.reveal();
+      if (focusLogLine !== null) existing.selectLogLine(focusLogLine);
+      return { title: existing.panel.title, ready: existing.ready };
+    }
+    const title = panelTitle(source);
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const webviewPanel = vscode.window.createWebviewPanel(GAPS_VIEW_TYPE, title, column, {});
+    const panel = track(new GapsPanel(webviewPanel, extensionUri, source, focusLogLine, log));
+    return { title, ready: panel.ready };
+  };
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(GAPS_COMMANDS.showFromSnapshot, async (argument?: SnapshotArgument) => {
+      const source: PanelSource | undefined = argument?.snapshot
+        ? { kind: 'snapshot', snapshot: uriText(argument.snapshot), ...(argument.log ? { log: uriText(argument.log) } : {}) }
+        : await snapshotSourceFromDialog();
+      return source ? show(source, argument?.focusLogLine ?? null) : undefined;
+    }),
+    vscode.commands.registerCommand(GAPS_COMMANDS.showFromFiles, async (argument?: FilesArgument) => {
+      const source: PanelSource | undefined = argument?.mountinfo
+        ? {
+            kind: 'files',
+            mountinfo: uriText(argument.mountinfo),
+            maps: uriText(argument.maps),
+            ...(argument.fdinfo ? { fdinfo: uriText(argument.fdinfo) } : {}),
+            ...(argument.log ? { log: uriText(argument.log) } : {}),
+          }
+        : await filesSourceFromDialog();
+      return source ? show(source, null) : undefined;
+    }),
+    vscode.commands.registerCommand(GAPS_COMMANDS.showMappingGap, async (logUri?: vscode.Uri, line?: number) => {
+      const uri = logUri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!uri) return undefined;
+      const source = await sourceForLog(uri);
+      return source ? show(source, typeof line === 'number' ? line : null) : undefined;
+    }),
+    vscode.window.registerWebviewPanelSerializer(GAPS_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel, state: unknown) {
+        const source = (state as Partial<PanelState> | undefined)?.source;
+        if (!isPanelSource(source)) {
+          // A panel from before its view loaded has no state and nothing to show.
+          webviewPanel.dispose();
+          return;
+        }
+        track(new GapsPanel(webviewPanel, extensionUri, source, null, log));
+      },
+    }),
+    { dispose: () => panels.forEach((panel) => panel.dispose()) },
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * Messages between the extension host and the "Mounts and Mappings" webview. Both sides import
+ * this file. A request carries an `id`, and its reply carries the same number as `requestId`.
+ */
+import type { GapView } from './viewModel';
+
+/** Input files of a panel, as URI strings; the host reads them again when VS Code restores the panel. */
+export type PanelSource =
+  | { kind: 'snapshot'; snapshot: string; log?: string }
+  | { kind: 'files'; mountinfo: string; maps: string; fdinfo?: string; log?: string };
+
+/** Webview state that VS Code keeps across reloads: small, no rows. */
+export interface PanelState {
+  source: PanelSource;
+  selectedGap: number | null;
+  selectedMapping: number | null;
+  mountFilter: string;
+  tableScrollTop: number;
+}
+
+/** Messages from the webview to the extension host. */
+export type WebviewMessage =
+  /** Requests the view; the host replies with `view` or `error`. */
+  | { type: 'getView'; id: number }
+  /** Reports that the view is drawn, with its counts; sent once per `view` received. */
+  | { type: 'ready'; gapCount: number; mountCount: number; mappingCount: number }
+  /** Requests that the host open the log at a 1-based line; the host replies with `shownInLog`. */
+  | { type: 'showInLog'; id: number; line: number };
+
+/** Messages from the extension host to the webview. */
+export type HostMessage =
+  /** Reply to `getView`: the rows, the input they came from and a log line whose gap to select first. */
+  | { type: 'view'; requestId: number; view: GapView; source: PanelSource; focusLogLine: number | null }
+  /** Reply to a request that failed, with a message for the user. */
+  | { type: 'error'; requestId: number; message: string }
+  /** Reply to `showInLog`; `opened` is false when the panel has no log. */
+  | { type: 'shownInLog'; requestId: number; opened: boolean }
+  /** Asks the webview to select the gap reported at this log line. */
+  | { type: 'selectLogLine'; line: number };
