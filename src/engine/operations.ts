@@ -15,7 +15,7 @@ import type { ContainerDetails } from './podmanJson';
 import { silentLogger, type CommandRunner, type EngineLogger } from './runner';
 import { parseOperationStatistics, type OperationStatistics } from './stats';
 
-export type RefusalCode = 'busy' | 'invalid-options' | 'not-running' | 'running' | 'file-exists' | 'file-missing' | 'name-in-use';
+export type RefusalCode = 'busy' | 'invalid-options' | 'not-running' | 'running' | 'file-exists' | 'file-missing' | 'name-in-use' | 'export-is-folder' | 'export-folder-missing';
 
 /** The engine declined to start podman, because the request would fail or lose data. */
 export class OperationRefusedError extends Error {
@@ -86,6 +86,8 @@ export class ContainerOperations {
     const temporaryPath = finalPath ? temporaryNameFor(finalPath) : undefined;
     let args: string[];
     try {
+      // Check the options as the user gave them first, so that errors name their path, not the temporary one.
+      checkpointArgs(request.container, options, request.podmanVersion);
       args = checkpointArgs(request.container, { ...options, export: temporaryPath }, request.podmanVersion);
     } catch (error) {
       return refused(error);
@@ -101,6 +103,7 @@ export class ContainerOperations {
       // already holds that lock.
       const idLock = details.id === request.container ? [] : [details.id];
       return this.withLock(request.host, idLock, async () => {
+        if (finalPath) await this.checkExportTarget(request.host, finalPath, request.signal);
         if (finalPath && !request.overwrite && (await this.fileExists(request.host, finalPath, request.signal))) {
           throw new OperationRefusedError('file-exists', `${finalPath} exists on host ${request.host.name}. Choose another file name or allow overwriting.`);
         }
@@ -228,13 +231,34 @@ export class ContainerOperations {
   }
 
   private async fileExists(host: Host, path: string, signal?: AbortSignal): Promise<boolean> {
+    return this.testPath(host, '-e', path, signal);
+  }
+
+  /** Run `test FLAG PATH` on the host: true for exit 0, false for exit 1, an error for anything else. */
+  private async testPath(host: Host, flag: '-e' | '-d', path: string, signal?: AbortSignal): Promise<boolean> {
     try {
-      await this.runner.run(hostCommand(host, 'test', ['-e', path]), { signal });
+      // Debug level: a missing path is an expected answer here, not a failure worth a warning.
+      await this.runner.run(hostCommand(host, 'test', [flag, path]), { signal, logLevel: 'debug' });
       return true;
     } catch (error) {
       // test exits 1 for a missing file; anything else (sudo, ssh) is a real failure.
       if (error instanceof CommandError && error.exitCode === 1 && error.stderr.trim() === '') return false;
       throw error;
+    }
+  }
+
+  /**
+   * Refuse an export target that podman could not write. podman writes the archive only after CRIU
+   * has dumped and stopped the container, so a target in a missing folder would lose the
+   * container's state without leaving an archive.
+   */
+  private async checkExportTarget(host: Host, finalPath: string, signal?: AbortSignal): Promise<void> {
+    const folder = finalPath.replace(/\/[^/]*$/, '') || '/';
+    if (finalPath.endsWith('/') || (await this.testPath(host, '-d', finalPath, signal))) {
+      throw new OperationRefusedError('export-is-folder', `${finalPath} is a folder on host ${host.name}. Give the archive's file name, e.g. ${finalPath.replace(/\/*$/, '')}/checkpoint.tar.zst.`);
+    }
+    if (!(await this.testPath(host, '-d', folder, signal))) {
+      throw new OperationRefusedError('export-folder-missing', `The folder ${folder} does not exist on host ${host.name}, so podman could not write ${finalPath} after stopping the container. Create the folder or choose another one.`);
     }
   }
 

@@ -34,6 +34,18 @@ function inspectReply(command: readonly string[]): FakeReply | undefined {
   return file ? { stdout: readFixture(file) } : noSuchContainer(target ?? '');
 }
 
+/**
+ * Reply to `test -e`/`test -d` on the host: folders named in `folders` exist as folders, files in
+ * `files` as files, and nothing else exists.
+ */
+function pathTest(command: readonly string[], files: string[] = [], folders = ['/', '/srv', '/srv/ckpt']): FakeReply | undefined {
+  const at = command.indexOf('test');
+  if (at < 0) return undefined;
+  const [flag, path] = command.slice(at + 1);
+  if (flag === '-d') return folders.includes(path) ? {} : missing;
+  return files.includes(path) || folders.includes(path) ? {} : missing;
+}
+
 function assertRefused(result: OperationResult, code: string): void {
   assert.equal(result.status, 'failed');
   if (result.status !== 'failed') return;
@@ -48,7 +60,7 @@ function podmanCalls(runner: FakeRunner, subcommand: string): string[][] {
 describe('ContainerOperations.checkpoint', () => {
   test('export goes to a temporary name first', async () => {
     const runner = new FakeRunner((command) => {
-      if (command.includes('test')) return missing;
+      if (command.includes('test')) return pathTest(command);
       if (command.includes('checkpoint')) return { stdout: 't-crun\n', stderr: 'time="x" level=warning msg="cgroups v1"\n' };
       if (command.includes('ln') || command.includes('rm')) return {};
       return inspectReply(command);
@@ -76,25 +88,25 @@ describe('ContainerOperations.checkpoint', () => {
   });
 
   test('existing export file is never overwritten', async () => {
-    const runner = new FakeRunner((command) => (command.includes('test') ? {} : inspectReply(command)));
+    const runner = new FakeRunner((command) => pathTest(command, ['/srv/ckpt/a.tar']) ?? inspectReply(command));
     const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-crun', options: { export: '/srv/ckpt/a.tar' } });
     assertRefused(result, 'file-exists');
     assert.equal(podmanCalls(runner, 'checkpoint').length, 0);
   });
 
   test('overwrite replaces with mv -f', async () => {
-    const runner = new FakeRunner((command) => (command.includes('checkpoint') || command.includes('mv') ? {} : inspectReply(command)));
+    const runner = new FakeRunner((command) => pathTest(command) ?? (command.includes('checkpoint') || command.includes('mv') ? {} : inspectReply(command)));
     const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-crun', options: { export: '/srv/a.tar' }, overwrite: true });
     assert.equal(result.status, 'succeeded');
     const move = runner.commands.find((command) => command.includes('mv'));
     assert.deepEqual(move?.slice(0, 5), ['sudo', '-n', 'mv', '-f', '--']);
     assert.equal(move?.at(-1), '/srv/a.tar');
-    assert.equal(runner.commands.some((command) => command.includes('test')), false);
+    assert.equal(runner.commands.some((command) => command.includes('test') && command.includes('-e')), false, 'no existence check with overwrite');
   });
 
   test('failed checkpoint removes the partial export and diagnoses', async () => {
     const runner = new FakeRunner((command) => {
-      if (command.includes('test')) return missing;
+      if (command.includes('test')) return pathTest(command);
       if (command.includes('checkpoint')) return { exitCode: 125, stderr: readFixture('stderr/p5-crun-checkpoint-gap-map.txt') };
       if (command.includes('rm')) return {};
       if (command.includes('cat')) return { stdout: readFixture('logs/gap-map-dump.log') };
@@ -164,6 +176,29 @@ describe('ContainerOperations.checkpoint', () => {
     assert.equal(result.status === 'succeeded' ? result.container : 'x', undefined, 'no inspect after unless requested');
   });
 
+  test('export into a missing folder is refused before podman', async () => {
+    const runner = new FakeRunner((command) => pathTest(command) ?? inspectReply(command));
+    const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-crun', options: { export: '/nodir/x.tar.zst' } });
+    assertRefused(result, 'export-folder-missing');
+    assert.match(result.status === 'failed' ? result.error.message : '', /The folder \/nodir does not exist on host root/);
+    assert.equal(podmanCalls(runner, 'checkpoint').length, 0);
+  });
+
+  test('export to a folder is refused before podman', async () => {
+    const runner = new FakeRunner((command) => pathTest(command) ?? inspectReply(command));
+    for (const target of ['/srv/ckpt', '/srv/ckpt/']) {
+      const result = await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-crun', options: { export: target }, overwrite: true });
+      assertRefused(result, 'export-is-folder');
+    }
+    assert.equal(podmanCalls(runner, 'checkpoint').length, 0);
+  });
+
+  test('relative export path names the given path', async () => {
+    const result = await new ContainerOperations(new FakeRunner(inspectReply)).checkpoint({ host, podmanVersion: podman5, container: 't-crun', options: { export: 'rel.tar.zst' } });
+    assertRefused(result, 'invalid-options');
+    assert.match(result.status === 'failed' ? result.error.message : '', /got "rel\.tar\.zst"/);
+  });
+
   test('created container is not checkpointed', async () => {
     const runner = new FakeRunner(inspectReply);
     assertRefused(await new ContainerOperations(runner).checkpoint({ host, podmanVersion: podman5, container: 't-created' }), 'not-running');
@@ -187,7 +222,7 @@ describe('ContainerOperations.checkpoint', () => {
   test('cancellation removes the partial export', async () => {
     const controller = new AbortController();
     const runner = new FakeRunner((command) => {
-      if (command.includes('test')) return missing;
+      if (command.includes('test')) return pathTest(command);
       if (command.includes('checkpoint')) {
         controller.abort();
         return { cancelled: true };
