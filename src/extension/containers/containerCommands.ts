@@ -353,7 +353,7 @@ class ContainerCommands {
       this.log.warn(`The CRIU log ${diagnosis.logPath ?? '(no path)'} could not be read: ${diagnosis.readError.message}`);
     }
 
-    const errorSummary = error instanceof CommandError && error.hint ? `${error.message} ${error.hint}` : error.message;
+    const errorSummary = error instanceof CommandError && error.hint ? `${error.message.replace(/[.\s]*$/, '')}. ${error.hint}` : error.message;
     const analysis = logUri ? diagnosis?.analysis : undefined;
     this.notifyFailure(operation, target, version, used, analysis, logUri, errorSummary, error);
     await relisted;
@@ -415,10 +415,10 @@ class ContainerCommands {
       this.hosts.recordCheckpoint(host.name, container.id, { at: new Date(), sizeBytes, archive: result.exportPath, statsText });
     }
 
+    const exported = result.exportPath ? ` to ${result.exportPath}` : '';
     if (statsText) {
-      void vscode.window.showInformationMessage(`${done}: ${statsText}.`);
+      void vscode.window.showInformationMessage(`${done}${exported}: ${statsText}.`);
     } else {
-      const exported = result.exportPath ? ` to ${result.exportPath}` : '';
       vscode.window.setStatusBarMessage(`$(check) ${done}${exported}`, 10_000);
     }
   }
