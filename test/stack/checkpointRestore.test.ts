@@ -4,9 +4,7 @@
  * the failures the extension explains, each checked in the CRIU log that podman names.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
@@ -16,8 +14,7 @@ import { CriuFailureError, RuntimeRefusalError } from '../../src/engine/errors';
 import { ProcessRunner } from '../../src/engine/runner';
 import { analyzeText } from '../../src/model/analyze';
 import type { Analysis } from '../../src/model/types';
-import { podmanCommand } from '../../src/engine/hosts';
-import { type Runtime, type StackName, StackSession, escapeRegExp, requireStack } from './harness';
+import { type Runtime, type StackName, StackSession, escapeRegExp, requireStack, runHoldfd } from './harness';
 
 const runtimes: Runtime[] = ['crun', 'runc'];
 const testOptions = { timeout: 180_000 };
@@ -270,24 +267,6 @@ test('trixie crun: --tcp-established keeps a loopback connection', testOptions, 
   assert.equal(State.Running, true);
 });
 
-/**
- * Starts `/holdfd <mode>` with a host file as fd 3. The engine's runner passes no extra file
- * descriptors, and execa's types reject a number as a fourth stdio entry, so this uses spawn.
- */
-async function runHoldfd(session: StackSession, name: string, runtime: Runtime, mode: 'map' | 'open', hostFile: string): Promise<void> {
-  const args = [...session.runArgs(name, runtime), '--preserve-fds=1', session.stack.images.probes, '/holdfd', mode];
-  const [program, ...rest] = podmanCommand(session.stack.host, args);
-  const fd = openSync(hostFile, 'r');
-  try {
-    const child = spawn(program, rest, { stdio: ['ignore', 'ignore', 'pipe', fd] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [exitCode] = (await once(child, 'close')) as [number | null];
-    assert.equal(exitCode, 0, `podman run --preserve-fds=1 failed: ${stderr}`);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const holdfdCases: Array<{ runtime: Runtime; mode: 'map' | 'open'; fd: string; failedStep: RegExp }> = [
   { runtime: 'crun', mode: 'map', fd: '-3', failedStep: /Collect mappings \(pid: \d+\) failed with -1/ },

@@ -5,13 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import test, { type TestContext } from 'node:test';
+import test from 'node:test';
 
 import { hostCommand } from '../../src/engine/hosts';
 import { ContainerOperations, OperationRefusedError, type OperationResult } from '../../src/engine/operations';
-import { type PodmanVersion, parsePodmanVersion } from '../../src/engine/podmanArgs';
 import { type CommandResult, type CommandRunner, type RunOptions } from '../../src/engine/runner';
-import { StackSession, escapeRegExp, namePrefix, requireStack, runner } from './harness';
+import { StackSession, assertSucceeded, escapeRegExp, namePrefix, openEngineSession, runner } from './harness';
 
 const testOptions = { timeout: 240_000 };
 const operations = new ContainerOperations(runner);
@@ -19,20 +18,7 @@ const operations = new ContainerOperations(runner);
 /** Page size in which CRIU counts `pages_written` on x86-64, the architecture of the stack. */
 const PAGE_BYTES = 4096;
 
-async function openSession(t: TestContext): Promise<{ session: StackSession; podmanVersion: PodmanVersion } | undefined> {
-  const stack = await requireStack(t, 'trixie');
-  if (!stack) return undefined;
-  const session = new StackSession(stack);
-  t.after(() => session.cleanup());
-  const podmanVersion = parsePodmanVersion((await session.podman(['version', '--format', '{{.Client.Version}}'])).stdout);
-  assert.ok(podmanVersion, 'podman version printed no version number');
-  return { session, podmanVersion };
-}
 
-function assertSucceeded(result: OperationResult): asserts result is Extract<OperationResult, { status: 'succeeded' }> {
-  if (result.status === 'failed') assert.fail(`operation failed: ${result.error.message}`);
-  assert.equal(result.status, 'succeeded');
-}
 
 function assertRefused(result: OperationResult, code: OperationRefusedError['code']): OperationRefusedError {
   assert.equal(result.status, 'failed');
@@ -176,7 +162,7 @@ async function startLargeContainer(session: StackSession, name: string, megabyte
 // --- tests ------------------------------------------------------------------
 
 test('cancel long checkpoint mid-dump', testOptions, async (t) => {
-  const opened = await openSession(t);
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const host = session.stack.host;
@@ -225,7 +211,7 @@ test('cancel long checkpoint mid-dump', testOptions, async (t) => {
 });
 
 test('metacharacter name and export path', testOptions, async (t) => {
-  const opened = await openSession(t);
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const host = session.stack.host;
@@ -261,7 +247,7 @@ test('metacharacter name and export path', testOptions, async (t) => {
 });
 
 test('restore refuses missing archive', testOptions, async (t) => {
-  const opened = await openSession(t);
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const recording = new RecordingRunner();
@@ -281,7 +267,7 @@ test('restore refuses missing archive', testOptions, async (t) => {
 });
 
 test('export keeps an existing file', testOptions, async (t) => {
-  const opened = await openSession(t);
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const host = session.stack.host;
@@ -313,7 +299,7 @@ test('export keeps an existing file', testOptions, async (t) => {
 });
 
 test('print-stats timings of real dump', testOptions, async (t) => {
-  const opened = await openSession(t);
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const name = session.containerName('stats');

@@ -3,30 +3,16 @@
  * scripts/stack/setup.sh: what the extension shows must match what podman and CRIU did.
  */
 import assert from 'node:assert/strict';
-import test, { type TestContext } from 'node:test';
+import test from 'node:test';
 
 import { probeHost } from '../../src/engine/capabilities';
 import { ContainerOperations, type OperationResult } from '../../src/engine/operations';
-import { type PodmanVersion, parsePodmanVersion } from '../../src/engine/podmanArgs';
-import { type StackName, StackSession, requireStack, runner } from './harness';
+import { assertSucceeded, openEngineSession, requireStack, runner } from './harness';
 
 const testOptions = { timeout: 180_000 };
 const operations = new ContainerOperations(runner);
 
-async function openSession(t: TestContext, name: StackName): Promise<{ session: StackSession; podmanVersion: PodmanVersion } | undefined> {
-  const stack = await requireStack(t, name);
-  if (!stack) return undefined;
-  const session = new StackSession(stack);
-  t.after(() => session.cleanup());
-  const podmanVersion = parsePodmanVersion((await session.podman(['version', '--format', '{{.Client.Version}}'])).stdout);
-  assert.ok(podmanVersion, 'podman version printed no version number');
-  return { session, podmanVersion };
-}
 
-function assertSucceeded(result: OperationResult): asserts result is Extract<OperationResult, { status: 'succeeded' }> {
-  if (result.status === 'failed') assert.fail(`operation failed: ${result.error.message}`);
-  assert.equal(result.status, 'succeeded');
-}
 
 function assertFailed(result: OperationResult): asserts result is Extract<OperationResult, { status: 'failed' }> {
   assert.equal(result.status, 'failed');
@@ -72,7 +58,7 @@ test('probe: bookworm cannot checkpoint', testOptions, async (t) => {
 });
 
 test('operations: flock failure suggests --file-locks', testOptions, async (t) => {
-  const opened = await openSession(t, 'trixie');
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const host = session.stack.host;
@@ -100,7 +86,7 @@ test('operations: flock failure suggests --file-locks', testOptions, async (t) =
 });
 
 test('operations: wasm failure names the mount', testOptions, async (t) => {
-  const opened = await openSession(t, 'trixie');
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const name = session.containerName('engine-wasm');
@@ -117,7 +103,7 @@ test('operations: wasm failure names the mount', testOptions, async (t) => {
 });
 
 test('operations: export, then import as copy', testOptions, async (t) => {
-  const opened = await openSession(t, 'trixie');
+  const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
   const { session, podmanVersion } = opened;
   const host = session.stack.host;

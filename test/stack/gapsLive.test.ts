@@ -4,20 +4,17 @@
  * test/fixtures/procfs, and CRIU's `Can't lookup mount=N` must name the mount id they found.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
 
 import { collectContainerSnapshot } from '../../src/engine/collect';
 import { CriuFailureError } from '../../src/engine/errors';
-import { podmanCommand } from '../../src/engine/hosts';
 import { analyzeText } from '../../src/model/analyze';
 import { analyzeGaps, type GapReport } from '../../src/model/procfs/analyzeGaps';
 import { readSnapshot, type Snapshot } from '../../src/model/procfs/snapshot';
-import { runner, type Runtime, StackSession, requireStack } from './harness';
+import { runner, StackSession, requireStack, runHoldfd } from './harness';
 
 const testOptions = { timeout: 180_000 };
 
@@ -94,21 +91,6 @@ test('trixie crun: live wasm snapshot finds runtime mounts', testOptions, async 
   assert.ok((tied?.logLine ?? 0) > 0);
 });
 
-/** Starts `/holdfd <mode>` with a host file as fd 3, as checkpointRestore.test.ts does. */
-async function runHoldfd(session: StackSession, name: string, runtime: Runtime, mode: 'map' | 'open', hostFile: string): Promise<void> {
-  const args = [...session.runArgs(name, runtime), '--preserve-fds=1', session.stack.images.probes, '/holdfd', mode];
-  const [program, ...rest] = podmanCommand(session.stack.host, args);
-  const fd = openSync(hostFile, 'r');
-  try {
-    const child = spawn(program, rest, { stdio: ['ignore', 'ignore', 'pipe', fd] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [exitCode] = (await once(child, 'close')) as [number | null];
-    assert.equal(exitCode, 0, `podman run --preserve-fds=1 failed: ${stderr}`);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 for (const mode of ['map', 'open'] as const) {
   test(`trixie crun: live preserved fd held by ${mode}`, testOptions, async (t) => {

@@ -9,13 +9,17 @@
  * - `bookworm`: the host's own podman 4.3, crun 1.8 (no +CRIU), runc 1.1, CRIU 3.17; empty prefix.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { once } from 'node:events';
+import { closeSync, existsSync, openSync, readFileSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
 import { CommandError } from '../../src/engine/errors';
 import { type Host, hostCommand, podmanCommand, readHostFile } from '../../src/engine/hosts';
+import type { OperationResult } from '../../src/engine/operations';
+import { type PodmanVersion, parsePodmanVersion } from '../../src/engine/podmanArgs';
 import { type CommandResult, ProcessRunner, type RunOptions } from '../../src/engine/runner';
 
 export type StackName = 'trixie' | 'bookworm';
@@ -267,4 +271,39 @@ function removeEmptyDirectory(directory: string): void {
 /** Escapes `text` for use inside a regular expression. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Starts `/holdfd <mode>` with a host file as fd 3. The engine's runner passes no extra file
+ * descriptors, and execa's types reject a number as a fourth stdio entry, so this uses spawn.
+ */
+export async function runHoldfd(session: StackSession, name: string, runtime: Runtime, mode: 'map' | 'open', hostFile: string): Promise<void> {
+  const args = [...session.runArgs(name, runtime), '--preserve-fds=1', session.stack.images.probes, '/holdfd', mode];
+  const [program, ...rest] = podmanCommand(session.stack.host, args);
+  const fd = openSync(hostFile, 'r');
+  try {
+    const child = spawn(program, rest, { stdio: ['ignore', 'ignore', 'pipe', fd] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [exitCode] = (await once(child, 'close')) as [number | null];
+    assert.equal(exitCode, 0, `podman run --preserve-fds=1 failed: ${stderr}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens a session on a stack for tests of the engine, with its podman version; undefined when skipped. */
+export async function openEngineSession(t: TestContext, name: StackName): Promise<{ session: StackSession; podmanVersion: PodmanVersion } | undefined> {
+  const stack = await requireStack(t, name);
+  if (!stack) return undefined;
+  const session = new StackSession(stack);
+  t.after(() => session.cleanup());
+  const podmanVersion = parsePodmanVersion((await session.podman(['version', '--format', '{{.Client.Version}}'])).stdout);
+  assert.ok(podmanVersion, 'podman version printed no version number');
+  return { session, podmanVersion };
+}
+
+export function assertSucceeded(result: OperationResult): asserts result is Extract<OperationResult, { status: 'succeeded' }> {
+  if (result.status === 'failed') assert.fail(`operation failed: ${result.error.message}`);
+  assert.equal(result.status, 'succeeded');
 }
