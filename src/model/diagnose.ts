@@ -39,7 +39,7 @@ function unknownError(record: LogRecord, facts: LogFacts): Classified {
 }
 
 function classify(record: LogRecord, facts: LogFacts): Classified | undefined {
-  const found = matchEntry(record);
+  const found = matchEntry(record, facts);
   if (found) return fromEntry(record, found.entry, found.match, facts);
   if (record.level === 'error') return unknownError(record, facts);
   return undefined;

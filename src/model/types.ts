@@ -118,6 +118,11 @@ export interface KbEntry {
   patterns: RegExp[];
   /** Levels this entry applies to; default `['error']`. A warning can be a cause, e.g. an fsnotify handle. */
   levels?: RecordLevel[];
+  /**
+   * Further condition on a pattern match, for the rare message whose meaning depends on the CRIU
+   * version in the header: `BUG at criu/mem.c:45` is the soft-dirty check only in some versions.
+   */
+  accepts?(match: RegExpMatchArray, facts: LogFacts): boolean;
   explain(context: ExplainContext): Explanation;
 }
 

@@ -147,7 +147,9 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'permission.loginuid-restore-failed': [{ message: 'Setting loginuid for CT init task failed, CAP_AUDIT_CONTROL?' }],
   'rlimit.nofile-for-self': [{ message: "rlimit: Can't setup RLIMIT_NOFILE for self: Operation not permitted" }, { message: "rlimir: Can't setup RLIMIT_NOFILE for self: Operation not permitted" }],
   'rlimit.restore-limit-failed': [{ message: "Can't restore cur > max for 42.7" }, { message: 'crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied' }, { message: 'runc: runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted: OCI permission denied' }],
-  'internal-bug.bug-assertion': [{ message: 'BUG at criu/mem.c:44' }, { message: 'mnt: BUG at criu/mount.c:48' }],
+  'internal-bug.bug-assertion': [{ message: 'mnt: BUG at criu/mount.c:48' }, { message: 'BUG at criu/mem.c:47' }],
+  'kernel-feature.dirty-tracking-assertion': [{ message: 'BUG at criu/mem.c:45' }, { message: 'BUG at criu/mem.c:44' }],
+  'kernel-feature.runc-criu-features-missing': [{ message: 'CRIU is missing features' }],
   'runtime-support.image-missing-or-incompatible': [
     { message: 'Unexpected EOF on (empty-image)' },
     { message: 'Reached EOF unexpectedly while reading page from image' },

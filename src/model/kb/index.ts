@@ -36,11 +36,11 @@ const ENTRIES_BY_LEVEL = new Map<RecordLevel, KbEntry[]>(
 );
 
 /** Find the first entry whose levels include the record's level and one of whose patterns matches its message. */
-export function matchEntry(record: LogRecord): { entry: KbEntry; match: RegExpMatchArray } | undefined {
+export function matchEntry(record: LogRecord, facts: LogFacts = { logKind: 'unknown' }): { entry: KbEntry; match: RegExpMatchArray } | undefined {
   for (const entry of ENTRIES_BY_LEVEL.get(record.level) ?? []) {
     for (const pattern of entry.patterns) {
       const match = record.message.match(pattern);
-      if (match) return { entry, match };
+      if (match && (!entry.accepts || entry.accepts(match, facts))) return { entry, match };
     }
   }
   return undefined;

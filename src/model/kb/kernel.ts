@@ -166,6 +166,26 @@ export const KERNEL_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'kernel-feature.runc-criu-features-missing',
+    category: 'kernel-feature',
+    title: 'runc found that CRIU lacks memory tracking or lazy pages on this host',
+    role: 'cause',
+    levels: ['error', 'warn', 'info'],
+    patterns: [/CRIU is missing features/],
+    explain: () =>
+      explained(
+        'Before a pre-dump (podman --pre-checkpoint) or a lazy-pages checkpoint, runc asks CRIU for the features it needs (in runc 1.1, checkCriuFeatures in libcontainer/container_linux.go): memory tracking (soft-dirty pages) for a pre-dump, userfaultfd for lazy pages. CRIU reported the feature as missing, so runc stopped before dumping anything.',
+        [
+          'A pre-checkpoint on a kernel without soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY off, or an architecture without it).',
+          'A lazy-pages checkpoint on a kernel without userfaultfd.',
+        ],
+        [
+          { description: 'Checkpoint without --pre-checkpoint and --with-previous; a single full checkpoint needs neither feature.' },
+          { description: 'Confirm on the host with `criu check --feature mem_dirty_track` (or `--feature lazy_pages`).' },
+        ],
+      ),
+  },
+  {
     code: 'kernel-feature.userfaultfd-unavailable',
     category: 'kernel-feature',
     title: 'Lazy restore needs userfaultfd',

@@ -1,5 +1,5 @@
 import type { Fix, KbEntry } from '../types';
-import { criuConfigFixes, criuOlderThan, describeErrno, errnoName, explained, podmanFix, READ_FULL_LOG, upgradeCriu } from './helpers';
+import { criuConfigFixes, criuOlderThan, criuVersionNote, describeErrno, errnoName, explained, podmanFix, READ_FULL_LOG, upgradeCriu } from './helpers';
 
 /** Return the last match group that reads like an errno text (`Connection refused`). */
 function lastErrno(match: RegExpMatchArray): string | undefined {
@@ -8,6 +8,26 @@ function lastErrno(match: RegExpMatchArray): string | undefined {
 
 /** Linux resource numbers as runc prints them in `error setting rlimit type N`. */
 const RLIMIT_NAMES: Record<string, string> = { '6': 'RLIMIT_NPROC', '7': 'RLIMIT_NOFILE', '8': 'RLIMIT_MEMLOCK', '3': 'RLIMIT_STACK', '4': 'RLIMIT_CORE' };
+
+/**
+ * Line of `BUG_ON(!kdat.has_dirty_track)` in criu/mem.c by release, read from each release tag:
+ * 38 up to v2.7, 39 in v2.8 to v2.12.1, 40 in v3.0 to v3.4, 44 in v3.5 to v3.15, 45 in v3.16 to
+ * v4.1.1, 46 in v4.2.
+ */
+function dirtyTrackAssertionLine(version: string): number | undefined {
+  const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
+  if (Number.isNaN(major) || Number.isNaN(minor)) return undefined;
+  if (major === 2) return minor <= 7 ? 38 : 39;
+  if (major === 3) return minor <= 4 ? 40 : minor <= 15 ? 44 : 45;
+  if (major === 4) return minor <= 1 ? 45 : minor === 2 ? 46 : undefined;
+  return undefined;
+}
+
+/** True when `BUG at criu/mem.c:LINE` is the soft-dirty assertion for this CRIU version (any known one when the version is unknown). */
+function isDirtyTrackAssertion(line: number, criuVersion: string | undefined): boolean {
+  if (criuVersion) return dirtyTrackAssertionLine(criuVersion) === line;
+  return [38, 39, 40, 44, 45, 46].includes(line);
+}
 
 export const PROCESS_ENTRIES: readonly KbEntry[] = [
   {
@@ -511,6 +531,27 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
           : `The checkpoint records a resource limit (resource ${match[2]} of task ${match[1]}) whose soft value exceeds its hard value on this host.`,
         ['The environment that runs podman has lower hard limits (ulimit -H) than the container requests (podman defaults RLIMIT_NOFILE and RLIMIT_NPROC high).'],
         [{ description: 'Raise the hard limits of the environment, or start the container with explicit limits it may use, e.g. podman run --ulimit nofile=20000:20000 --ulimit nproc=32768:32768.' }],
+      ),
+  },
+  // Before the generic assertion entry: this one BUG_ON has a known cause outside CRIU.
+  {
+    code: 'kernel-feature.dirty-tracking-assertion',
+    category: 'kernel-feature',
+    title: 'Memory tracking was asked for, but the kernel has no soft-dirty tracking',
+    role: 'cause',
+    patterns: [/BUG at (?:criu\/)?mem\.c:(\d+)/],
+    accepts: ([, line], facts) => isDirtyTrackAssertion(Number(line), facts.criuVersion),
+    explain: ({ match, facts }) =>
+      explained(
+        `CRIU stopped on an assertion at mem.c:${match[1]}, which in ${facts.criuVersion ? `CRIU ${facts.criuVersion}` : 'the CRIU versions that have a BUG_ON at this line'} is BUG_ON(!kdat.has_dirty_track) in task_reset_dirty_track(). CRIU reaches it only when it tracks memory, that is for a pre-dump or a dump with --track-mem (podman --pre-checkpoint / --with-previous), and the kernel offers no soft-dirty page tracking. ${criuVersionNote(facts)}`,
+        [
+          'The kernel is built without CONFIG_MEM_SOFT_DIRTY, as some VM and container-host kernels are (LinuxKit of Docker Desktop, for example).',
+          'The architecture does not implement soft-dirty tracking.',
+        ],
+        [
+          { description: 'Checkpoint without memory tracking: drop --pre-checkpoint and --with-previous, or --track-mem for plain criu. A single full dump needs no tracking.' },
+          { description: 'Check the kernel first: `criu check --feature mem_dirty_track` prints "Dirty tracking is OFF" on such a kernel.' },
+        ],
       ),
   },
   {

@@ -47,13 +47,12 @@ describe('criu pre-dump without memory tracking', () => {
     assert.equal(rlimit?.category, 'rlimit');
   });
 
-  // CRIU 4.1.1 logs `Enforcing memory tracking for pre-dump.` (line 15) and aborts right after
-  // the page drain, where CRIU 4.x source has BUG_ON(!kdat.has_dirty_track). So the cause is
-  // most likely the missing kernel feature, but the analyzer files it as a CRIU bug.
-  test('root cause is missing memory tracking', { todo: 'analyzer returns internal-bug.bug-assertion' }, () => {
+  // CRIU 4.1.1 logs `Enforcing memory tracking for pre-dump.` (line 15) and aborts at mem.c:45,
+  // which in 4.1.1 is BUG_ON(!kdat.has_dirty_track): the kernel has no soft-dirty tracking.
+  test('root cause is missing memory tracking', () => {
     const { rootCause } = analyze(file);
     assert.equal(rootCause?.category, 'kernel-feature');
-    assert.equal(rootCause?.code, 'kernel-feature.memory-tracking-off');
+    assert.equal(rootCause?.code, 'kernel-feature.dirty-tracking-assertion');
   });
 });
 
@@ -111,10 +110,11 @@ describe('podman pre-checkpoint with runc', () => {
 
   // runc 1.1.15 prints `CRIU is missing features` when CRIU lacks memory tracking, which
   // `--pre-dump` needs. The `--pre-dump` in podman's line 2 names the operation.
-  test('root cause is missing memory tracking', { todo: 'analyzer returns unknown.runtime' }, () => {
+  test('root cause is missing memory tracking', () => {
     const { rootCause } = analyze(file);
     assert.equal(rootCause?.category, 'kernel-feature');
-    assert.equal(rootCause?.code, 'kernel-feature.memory-tracking-off');
+    assert.equal(rootCause?.code, 'kernel-feature.runc-criu-features-missing');
+    assert.equal(rootCause?.record.line, 1);
   });
 });
 
