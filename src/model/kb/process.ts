@@ -14,6 +14,16 @@ const RLIMIT_NAMES: Record<string, string> = { '6': 'RLIMIT_NPROC', '7': 'RLIMIT
  * 38 up to v2.7, 39 in v2.8 to v2.12.1, 40 in v3.0 to v3.4, 44 in v3.5 to v3.15, 45 in v3.16 to
  * v4.1.1, 46 in v4.2.
  */
+/** The releases whose criu/mem.c has that assertion at each line, for logs without a version header. */
+const DIRTY_TRACK_RELEASES: Record<number, string> = {
+  38: '2.7 and older',
+  39: '2.8 to 2.12.1',
+  40: '3.0 to 3.4',
+  44: '3.5 to 3.15',
+  45: '3.16 to 4.1.1',
+  46: '4.2',
+};
+
 function dirtyTrackAssertionLine(version: string): number | undefined {
   const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
   if (Number.isNaN(major) || Number.isNaN(minor)) return undefined;
@@ -543,7 +553,7 @@ export const PROCESS_ENTRIES: readonly KbEntry[] = [
     accepts: ([, line], facts) => isDirtyTrackAssertion(Number(line), facts.criuVersion),
     explain: ({ match, facts }) =>
       explained(
-        `CRIU stopped on an assertion at mem.c:${match[1]}, which in ${facts.criuVersion ? `CRIU ${facts.criuVersion}` : 'the CRIU versions that have a BUG_ON at this line'} is BUG_ON(!kdat.has_dirty_track) in task_reset_dirty_track(). CRIU reaches it only when it tracks memory, that is for a pre-dump or a dump with --track-mem (podman --pre-checkpoint / --with-previous), and the kernel offers no soft-dirty page tracking. ${criuVersionNote(facts)}`,
+        `CRIU stopped on an assertion at mem.c:${match[1]}, which in ${facts.criuVersion ? `CRIU ${facts.criuVersion}` : `CRIU ${DIRTY_TRACK_RELEASES[Number(match[1])] ?? 'releases with a BUG_ON at this line'}`} is BUG_ON(!kdat.has_dirty_track) in task_reset_dirty_track(). CRIU reaches it only when it tracks memory, that is for a pre-dump or a dump with --track-mem (podman --pre-checkpoint / --with-previous), and the kernel offers no soft-dirty page tracking. ${criuVersionNote(facts)}`,
         [
           'The kernel is built without CONFIG_MEM_SOFT_DIRTY, as some VM and container-host kernels are (LinuxKit of Docker Desktop, for example).',
           'The architecture does not implement soft-dirty tracking.',
