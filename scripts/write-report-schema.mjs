@@ -1,12 +1,21 @@
-// Write docs/explain-report.schema.json (JSON Schema of `checkpoint-lens explain --json`) from the
-// zod schema in src/model/reportSchema.ts. Run: node --import tsx scripts/write-report-schema.mjs
+// Write the JSON Schemas of the CLI's JSON output from their zod schemas:
+// docs/explain-report.schema.json (`checkpoint-lens explain --json`, src/model/reportSchema.ts) and
+// docs/gaps-report.schema.json (`checkpoint-lens gaps --json`, src/model/procfs/gapsReportSchema.ts).
+// Run: node --import tsx scripts/write-report-schema.mjs
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+import { gapsReportSchema } from '../src/model/procfs/gapsReportSchema.ts';
 import { explainReportSchema } from '../src/model/reportSchema.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const schema = { title: 'checkpoint-lens explain --json', ...z.toJSONSchema(explainReportSchema) };
-writeFileSync(join(root, 'docs', 'explain-report.schema.json'), JSON.stringify(schema, null, 2) + '\n');
+const outputs = [
+  ['explain-report.schema.json', 'checkpoint-lens explain --json', explainReportSchema],
+  ['gaps-report.schema.json', 'checkpoint-lens gaps --json', gapsReportSchema],
+];
+for (const [file, title, zodSchema] of outputs) {
+  const schema = { title, ...z.toJSONSchema(zodSchema) };
+  writeFileSync(join(root, 'docs', file), JSON.stringify(schema, null, 2) + '\n');
+}
