@@ -7,6 +7,8 @@
 // which is printed beside the wall-clock ratio. Peak RSS is measured at several file sizes
 // (BENCH_RSS_MB, default 20,200) to show that memory stays flat as the file grows.
 //
+// Mounts and mappings: scripts/bench/gaps.mjs, on a generated snapshot.
+//
 // Containers: scripts/bench/containers.mjs, on the trixie stack when its env file exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { benchContainers } from './containers.mjs';
+import { benchGaps } from './gaps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -113,4 +116,5 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 console.log(`node ${process.version}, ${workDir}`);
 benchLogAnalysis();
 benchPeakMemory();
+await benchGaps();
 await benchContainers();
