@@ -59,13 +59,34 @@ function isUnder(path: string, mountPoint: string): boolean {
 export function findMountByDevice(tables: MountTables, major: number, minor: number, path: string): MountHit | null {
   for (const table of tablesInOrder(tables)) {
     let best: MountEntry | null = null;
-    for (const mount of table.mounts) {
-      if (mount.major !== major || mount.minor !== minor || !isUnder(path, mount.mountPoint)) continue;
+    for (const mount of mountsByDevice(table).get(`${major}:${minor}`) ?? []) {
+      if (!isUnder(path, mount.mountPoint)) continue;
       if (best === null || mount.mountPoint.length > best.mountPoint.length) best = mount;
     }
     if (best) return { table: table.name, mount: best };
   }
   return null;
+}
+
+/**
+ * Mounts of a table grouped by `major:minor`, built once per table: a snapshot with 10,000 mounts
+ * and 100,000 mappings would otherwise scan every mount for every mapping.
+ */
+const deviceIndexes = new WeakMap<MountTable, Map<string, MountEntry[]>>();
+
+function mountsByDevice(table: MountTable): Map<string, MountEntry[]> {
+  let index = deviceIndexes.get(table);
+  if (!index) {
+    index = new Map();
+    for (const mount of table.mounts) {
+      const key = `${mount.major}:${mount.minor}`;
+      const list = index.get(key);
+      if (list) list.push(mount);
+      else index.set(key, [mount]);
+    }
+    deviceIndexes.set(table, index);
+  }
+  return index;
 }
 
 /** Finds the container mount a path lies under (no device known, so only for fd paths). */
