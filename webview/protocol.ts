@@ -4,9 +4,17 @@
  */
 import type { GapView } from './viewModel';
 
+/** Container a snapshot was collected from while it ran, for the panel's title and header. */
+export interface LiveOrigin {
+  container: string;
+  host: string;
+  /** OCI runtime that podman inspect reports, e.g. `crun`. */
+  runtime?: string;
+}
+
 /** Input files of a panel, as URI strings; the host reads them again when VS Code restores the panel. */
 export type PanelSource =
-  | { kind: 'snapshot'; snapshot: string; log?: string }
+  | { kind: 'snapshot'; snapshot: string; log?: string; live?: LiveOrigin }
   | { kind: 'files'; mountinfo: string; maps: string; fdinfo?: string; log?: string };
 
 /** Webview state that VS Code keeps across reloads: small, no rows. */

@@ -97,6 +97,8 @@ export interface ViewMeta {
   source: string;
   container?: string;
   host?: string;
+  /** Runtime to show when the cmdline names no crun handler, e.g. `crun` from podman inspect. */
+  runtime?: string;
   logVerdict?: string;
 }
 
@@ -300,7 +302,7 @@ export function buildGapView(snapshot: Snapshot, report: GapReport, meta: ViewMe
       container: meta.container ?? null,
       host: meta.host ?? null,
       pid: report.pid,
-      runtime: runtimeOf(snapshot.cmdline),
+      runtime: runtimeOf(snapshot.cmdline) ?? meta.runtime ?? null,
       logVerdict: meta.logVerdict ?? null,
       description: snapshot.description ?? null,
     },

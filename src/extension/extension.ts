@@ -25,7 +25,7 @@ export interface ExtensionExports {
 export function activate(context: vscode.ExtensionContext): ExtensionExports {
   const log = vscode.window.createOutputChannel('Checkpoint Lens', { log: true });
   const store = new AnalysisStore();
-  const containers = registerContainers(log);
+  const containers = registerContainers(log, context.globalStorageUri);
 
   context.subscriptions.push(
     log,

@@ -2,7 +2,8 @@
 // scripts/stack/setup.sh prepares. It starts a busybox and a WebAssembly container there, points
 // the checkpointLens.hosts setting at the stack's prefix, checkpoints busybox from the tree's
 // context menu, then checkpoints the wasm container, which fails, and lands on its diagnosed
-// dump.log. Without the stack's env file the walk records one skipped step and ends.
+// dump.log. Last it opens the Mounts and Mappings panel on the still running wasm container.
+// Without the stack's env file the walk records one skipped step and ends.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -211,6 +212,61 @@ export default async function walk({ workbench, step }) {
       await workbench.screenshot('07-explanation');
       return { title };
     });
+
+    // The Markdown preview is a webview too. Close it, so that the panel is the only webview left.
+    const previewTab = page.locator('.tabs-container .tab', { hasText: /Preview|\.md/ });
+    if (await previewTab.count()) {
+      await previewTab.first().click();
+      await workbench.runCommand('View: Close Editor');
+      await previewTab.first().waitFor({ state: 'detached', timeout: 10_000 });
+    }
+    const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const binaryGap = panel.locator('.gap-list .gap', { has: panel.locator('.gap-title', { hasText: 'detached' }) }).filter({ hasText: "runtime's own binary" }).first();
+
+    const panelOpen = await step('show mounts and mappings of the wasm container', async () => {
+      // Wide enough that the panel beside the log shows the gap list, the mount tree and the table.
+      await page.setViewportSize({ width: 1680, height: 1050 });
+      // Earlier toasts would cover the bottom of the panel in the screenshots.
+      await workbench.runCommand('Notifications: Clear All Notifications');
+      await rightClickAndRun(wasm, 'Show Mounts and Mappings');
+      await page.locator('.tab', { hasText: `Mounts and Mappings: ${wasm} on trixie` }).waitFor({ timeout: 90_000 });
+      await binaryGap.waitFor({ timeout: 30_000 });
+      const header = (await panel.locator('.panel-header').innerText()).replace(/\s+/g, ' ');
+      await workbench.screenshot('08-gaps-live-wasm');
+      expect(header.includes(wasm), `header names no container: ${header}`);
+      expect(header.includes('trixie'), `header names no host: ${header}`);
+      expect(/PID \d+/.test(header), `header shows no PID: ${header}`);
+      expect(/crun/.test(header), `header shows no runtime: ${header}`);
+      expect(/Dump failed/.test(header), `header shows no dump.log verdict: ${header}`);
+      return { header };
+    });
+
+    if (panelOpen) {
+      await step('gap of crun\'s binary is tied to the dump.log line', async () => {
+        const title = await binaryGap.locator('.gap-title').innerText();
+        const owner = await binaryGap.locator('.gap-owner').innerText();
+        const button = binaryGap.locator('.show-in-log');
+        const label = await button.innerText();
+        const line = Number(/line (\d+)/.exec(label)?.[1]);
+        // maps lists crun's binary as `/`, the root of its detached mount, so the owner text is what names crun.
+        expect(/^Mapping of .* on mount \d+, detached/.test(title), `gap title: ${title}`);
+        expect(owner.includes("runtime's own binary"), `gap owner: ${owner}`);
+        expect(owner.includes("crun's wasmedge handler"), `gap owner: ${owner}`);
+        expect(line > 0, `show-in-log button reads "${label}"`);
+
+        const { stdout: staticDir } = await podman(['inspect', '--format', '{{.StaticDir}}', '--', wasm]);
+        const { stdout: logText } = await run(prefix[0], [...prefix.slice(1), 'cat', `${staticDir.trim()}/dump.log`], { timeout: 30_000 });
+        const logLine = logText.split('\n')[line - 1] ?? '';
+        const mountId = /on mount (\d+)/.exec(title)[1];
+        expect(logLine.includes(`Can't lookup mount=${mountId} `), `dump.log line ${line} is "${logLine}", expected the lookup of mount ${mountId}`);
+
+        await button.click();
+        await page.locator('.tab.active', { hasText: 'dump.log' }).waitFor({ timeout: 10_000 });
+        const status = await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line},`) }).first().textContent({ timeout: 10_000 });
+        await workbench.screenshot('09-gaps-show-in-log');
+        return { title, line, status: status.trim() };
+      });
+    }
   } finally {
     await podman(['rm', '-f', '-t', '0', '--', busybox, wasm]).catch(() => undefined);
   }

@@ -11,6 +11,7 @@ export const CONTAINER_COMMANDS = {
   openCheckpointLog: 'checkpointLens.containers.openCheckpointLog',
   openRestoreLog: 'checkpointLens.containers.openRestoreLog',
   showHostCapabilities: 'checkpointLens.containers.showHostCapabilities',
+  showMountsAndMappings: 'checkpointLens.containers.showMountsAndMappings',
   cancelOperation: 'checkpointLens.containers.cancelOperation',
   editHosts: 'checkpointLens.containers.editHosts',
   showOutput: 'checkpointLens.containers.showOutput',

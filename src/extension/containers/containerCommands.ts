@@ -27,6 +27,7 @@ import type { ContainerHosts } from './containerHosts';
 import { HOSTS_SETTING, readContainerSettings } from './containerSettings';
 import { isContainerNode, isHostNode } from './containersView';
 import { hostFileExists, hostPathSize, sharesLocalFileSystem } from './hostFiles';
+import { showLiveGaps } from './liveGaps';
 import { hostLogUri, type HostLogFileSystem } from './logDocuments';
 import { canCheckpoint, canRestore, logPathOf, type ContainerView, type LogKindName } from './model';
 
@@ -39,6 +40,8 @@ export interface ContainerCommandServices {
   /** Starts monitoring the hosts if the view has not, and waits for the first listing. */
   ensureStarted: () => Promise<void>;
   log: vscode.LogOutputChannel;
+  /** Folder where Show Mounts and Mappings stores the snapshots it collects. */
+  storageUri: vscode.Uri;
 }
 
 interface Target {
@@ -73,6 +76,7 @@ export function registerContainerCommands(services: ContainerCommandServices): v
     register(CONTAINER_COMMANDS.openCheckpointLog, (argument) => commands.openLog(argument, 'dump')),
     register(CONTAINER_COMMANDS.openRestoreLog, (argument) => commands.openLog(argument, 'restore')),
     register(CONTAINER_COMMANDS.showHostCapabilities, (argument) => commands.showHostCapabilities(argument)),
+    register(CONTAINER_COMMANDS.showMountsAndMappings, (argument) => commands.showMountsAndMappings(argument)),
     register(CONTAINER_COMMANDS.cancelOperation, (argument) => commands.cancel(argument)),
     register(CONTAINER_COMMANDS.editHosts, async () => {
       await vscode.commands.executeCommand('workbench.action.openSettings', HOSTS_SETTING);
@@ -450,6 +454,12 @@ class ContainerCommands {
     if (document.languageId !== CRIU_LOG_LANGUAGE) document = await vscode.languages.setTextDocumentLanguage(document, CRIU_LOG_LANGUAGE);
     const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
     await vscode.window.showTextDocument(document, { preview: false, selection: new vscode.Range(position, position) });
+  }
+
+  async showMountsAndMappings(argument: unknown): Promise<void> {
+    const target = await this.pickContainer(argument, canCheckpoint, 'Choose a running container to show its mounts and mappings.');
+    if (!target) return;
+    await showLiveGaps(this.services, target.host, target.container);
   }
 
   async showHostCapabilities(argument: unknown): Promise<void> {

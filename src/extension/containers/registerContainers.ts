@@ -21,9 +21,9 @@ export interface ContainersTestApi {
 /**
  * Registers the Containers view, its commands, the read-only host logs and the capabilities
  * documents. Every podman, crun and CRIU command runs through one ProcessRunner that logs its
- * command line and exit status to `log`.
+ * command line and exit status to `log`. Collected snapshots go under `storageUri`.
  */
-export function registerContainers(log: vscode.LogOutputChannel): { disposable: vscode.Disposable; testApi: ContainersTestApi } {
+export function registerContainers(log: vscode.LogOutputChannel, storageUri: vscode.Uri): { disposable: vscode.Disposable; testApi: ContainersTestApi } {
   const runner = new ProcessRunner(log);
   const operations = new ContainerOperations(runner, log);
   const hosts = new ContainerHosts(runner, log, () => readContainerSettings().pollIntervalMs);
@@ -77,7 +77,7 @@ export function registerContainers(log: vscode.LogOutputChannel): { disposable: 
     refreshCapabilities,
     vscode.workspace.registerFileSystemProvider(LOG_SCHEME, logs, { isReadonly: true, isCaseSensitive: true }),
     logs,
-    registerContainerCommands({ hosts, operations, runner, logs, refreshCapabilities: (name) => capabilities.refresh(name), ensureStarted: () => hosts.ensureStarted(readContainerSettings), log }),
+    registerContainerCommands({ hosts, operations, runner, logs, refreshCapabilities: (name) => capabilities.refresh(name), ensureStarted: () => hosts.ensureStarted(readContainerSettings), log, storageUri }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('checkpointLens.hosts') && hosts.started) void hosts.configure(readContainerSettings());
     }),

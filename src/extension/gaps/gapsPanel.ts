@@ -16,8 +16,9 @@ export interface GapsPanelHandle {
   ready: Promise<ReadyMessage>;
 }
 
-/** Returns a panel title naming the input, e.g. `Mounts and Mappings: snapshot.json`. */
+/** Returns a panel title naming the input, e.g. `Mounts and Mappings: snapshot.json` or `Mounts and Mappings: web on trixie`. */
 export function panelTitle(source: PanelSource): string {
+  if (source.kind === 'snapshot' && source.live) return `Mounts and Mappings: ${source.live.container} on ${source.live.host}`;
   const uri = source.kind === 'snapshot' ? source.snapshot : source.maps;
   const path = vscode.Uri.parse(uri).path;
   return `Mounts and Mappings: ${path.slice(path.lastIndexOf('/') + 1)}`;

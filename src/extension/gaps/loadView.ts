@@ -26,8 +26,9 @@ function fileName(uriText: string): string {
 
 async function readSource(source: PanelSource): Promise<{ snapshot: Snapshot; label: string }> {
   if (source.kind === 'snapshot') {
-    const label = fileName(source.snapshot);
-    return { snapshot: readSnapshot(await readText(source.snapshot), label), label };
+    const snapshot = readSnapshot(await readText(source.snapshot), fileName(source.snapshot));
+    const label = source.live ? `/proc read at ${snapshot.collectedAt ?? 'an unknown time'}` : fileName(source.snapshot);
+    return { snapshot, label };
   }
   const [mountinfo, maps, fdinfo] = await Promise.all([readText(source.mountinfo), readText(source.maps), source.fdinfo === undefined ? undefined : readText(source.fdinfo)]);
   const snapshot = assembleSnapshot({ mountinfo, maps, ...(fdinfo === undefined ? {} : { fdinfo }) });
@@ -48,5 +49,10 @@ export async function loadView(source: PanelSource): Promise<GapView> {
   }
 
   const report = analyzeGaps(snapshot, log);
-  return buildGapView(snapshot, report, { source: label, ...(log ? { logVerdict: summaryTitle(log.analysis) } : {}) });
+  const live = source.kind === 'snapshot' ? source.live : undefined;
+  return buildGapView(snapshot, report, {
+    source: label,
+    ...(live ? { container: live.container, host: live.host, ...(live.runtime ? { runtime: live.runtime } : {}) } : {}),
+    ...(log ? { logVerdict: summaryTitle(log.analysis) } : {}),
+  });
 }

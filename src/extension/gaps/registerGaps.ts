@@ -1,7 +1,7 @@
 /** Commands that open the "Mounts and Mappings" panel, and the serializer that restores it. */
 import * as vscode from 'vscode';
 
-import type { PanelSource, PanelState } from '../../../webview/protocol';
+import type { LiveOrigin, PanelSource, PanelState } from '../../../webview/protocol';
 import { GAPS_VIEW_TYPE, GapsPanel, type GapsPanelHandle, panelTitle } from './gapsPanel';
 
 export const GAPS_COMMANDS = {
@@ -15,6 +15,8 @@ export interface SnapshotArgument {
   snapshot: vscode.Uri | string;
   log?: vscode.Uri | string;
   focusLogLine?: number;
+  /** Container the snapshot was just collected from. A panel already open on the same file is replaced, because the file was rewritten. */
+  live?: LiveOrigin;
 }
 
 /** Argument of the files command when run from code or a test instead of the palette. */
@@ -113,9 +115,10 @@ export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChan
     return panel;
   };
 
-  const show = (source: PanelSource, focusLogLine: number | null): GapsPanelHandle => {
+  const show = (source: PanelSource, focusLogLine: number | null, replace = false): GapsPanelHandle => {
     const existing = panels.get(JSON.stringify(source));
-    if (existing) {
+    if (existing && replace) existing.panel.dispose();
+    else if (existing) {
       existing.panel.reveal();
       if (focusLogLine !== null) existing.selectLogLine(focusLogLine);
       return { title: existing.panel.title, ready: existing.ready };
@@ -130,9 +133,14 @@ export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChan
   return vscode.Disposable.from(
     vscode.commands.registerCommand(GAPS_COMMANDS.showFromSnapshot, async (argument?: SnapshotArgument) => {
       const source: PanelSource | undefined = argument?.snapshot
-        ? { kind: 'snapshot', snapshot: uriText(argument.snapshot), ...(argument.log ? { log: uriText(argument.log) } : {}) }
+        ? {
+            kind: 'snapshot',
+            snapshot: uriText(argument.snapshot),
+            ...(argument.log ? { log: uriText(argument.log) } : {}),
+            ...(argument.live ? { live: argument.live } : {}),
+          }
         : await snapshotSourceFromDialog();
-      return source ? show(source, argument?.focusLogLine ?? null) : undefined;
+      return source ? show(source, argument?.focusLogLine ?? null, argument?.live !== undefined) : undefined;
     }),
     vscode.commands.registerCommand(GAPS_COMMANDS.showFromFiles, async (argument?: FilesArgument) => {
       const source: PanelSource | undefined = argument?.mountinfo
