@@ -3,7 +3,7 @@ import { matchEntry, subsystemOf, unexplainedExplanation, unknownExplanation } f
 import type { Analysis, EntryRole, Explanation, Finding, FindingRole, FindingSeverity, KbEntry, LogFacts, LogRecord, Outcome } from './types';
 import type { Category } from './categories';
 
-/** A kept record with what the knowledge base says about it. */
+/** A kept record with the knowledge base's classification of it. */
 interface Classified {
   record: LogRecord;
   role: EntryRole;
@@ -24,7 +24,7 @@ function fromEntry(record: LogRecord, entry: KbEntry, match: RegExpMatchArray, f
   };
 }
 
-/** An error no entry matches: still a possible cause, explained from the subsystem of its source file. */
+/** Classify an error no entry matches as a possible cause, explained from the subsystem of its source file. */
 function unknownError(record: LogRecord, facts: LogFacts): Classified {
   const subsystem = record.location ? subsystemOf(record.location.file) : undefined;
   const fileStem = record.location?.file.replace(/^.*\//, '').replace(/\.[ch]$/, '');

@@ -3,7 +3,7 @@ import type { Category } from './categories';
 /** Severity of a log record as CRIU printed it. `info` covers debug and plain lines. */
 export type RecordLevel = 'error' | 'warn' | 'info';
 
-/** Which program wrote a record: CRIU itself, its restorer blob (`pie:`), or a wrapper around it. */
+/** Program that wrote a record: CRIU itself, its restorer blob (`pie:`), or a wrapper around it. */
 export type RecordOrigin = 'criu' | 'pie' | 'runtime' | 'podman';
 
 export type LogKind = 'dump' | 'restore' | 'pre-dump' | 'terminal' | 'unknown';
@@ -63,7 +63,7 @@ export interface LogFacts {
   referencedLog?: string;
   /** The operation that pasted wrapper output reports: `CRIU checkpointing failed`, `type RESTORE`, ... */
   operation?: 'checkpoint' | 'restore';
-  /** Which wrapper printed pasted terminal output. */
+  /** Wrapper that printed pasted terminal output. */
   runtime?: 'crun' | 'runc' | 'podman' | 'docker' | 'containerd' | 'lxd';
 }
 

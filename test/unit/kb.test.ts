@@ -381,6 +381,16 @@ describe('knowledge base', () => {
     assert.ok(explanation.fixes.some((fix) => fix.criuOption === 'ghost-limit' && fix.configSnippet?.includes('ghost-limit')));
   });
 
+  it('reads mem.c BUG lines by CRIU version', () => {
+    const bug = (line: number) => record(`BUG at criu/mem.c:${line}`, 'error', 'criu/mem.c', line);
+    assert.equal(matchEntry(bug(45), { logKind: 'dump', criuVersion: '4.1.1' })?.entry.code, 'kernel-feature.dirty-tracking-assertion');
+    assert.equal(matchEntry(bug(44), { logKind: 'dump', criuVersion: '3.8.1' })?.entry.code, 'kernel-feature.dirty-tracking-assertion');
+    assert.equal(matchEntry(bug(46), { logKind: 'dump', criuVersion: '4.2' })?.entry.code, 'kernel-feature.dirty-tracking-assertion');
+    // Line 45 of 3.8.1's mem.c is not the soft-dirty assertion.
+    assert.equal(matchEntry(bug(45), { logKind: 'dump', criuVersion: '3.8.1' })?.entry.code, 'internal-bug.bug-assertion');
+    assert.equal(matchEntry(bug(48), { logKind: 'dump', criuVersion: '4.1.1' })?.entry.code, 'internal-bug.bug-assertion');
+  });
+
   it('names the vvar_vclock fix version', () => {
     const rec = record('vdso: Unexpected rt vDSO area bounds', 'error', 'criu/vdso.c', 381);
     const result = matchEntry(rec);

@@ -157,8 +157,9 @@ export function probeTableRows(probe: HostCapabilities): string[] {
 export function probeSummary(probe: HostCapabilities): string {
   const parts = [`podman ${probe.podmanVersion?.text ?? '?'}`];
   if (probe.runtime) parts.push(`${probe.runtime.name}${probe.runtime.name === 'crun' && probe.runtime.supportsCheckpoint ? ' +CRIU' : ''}`);
-  // Without podman's answer nothing is known about CRIU either, so say unknown, not missing.
-  parts.push(probe.criuVersion ? `CRIU ${probe.criuVersion}` : probe.podmanVersion ? 'no CRIU' : 'CRIU ?');
+  // When podman did not reply, nothing is known about CRIU either: unknown, not missing.
+  if (probe.criuVersion) parts.push(`CRIU ${probe.criuVersion}`);
+  else parts.push(probe.podmanVersion ? 'no CRIU' : 'CRIU ?');
   if (probe.info?.rootless) parts.push('rootless');
   return parts.join(' · ');
 }

@@ -28,8 +28,10 @@ function dirtyTrackAssertionLine(version: string): number | undefined {
   const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
   if (Number.isNaN(major) || Number.isNaN(minor)) return undefined;
   if (major === 2) return minor <= 7 ? 38 : 39;
-  if (major === 3) return minor <= 4 ? 40 : minor <= 15 ? 44 : 45;
-  if (major === 4) return minor <= 1 ? 45 : minor === 2 ? 46 : undefined;
+  if (major === 3 && minor <= 4) return 40;
+  if (major === 3 && minor <= 15) return 44;
+  if (major === 3 || (major === 4 && minor <= 1)) return 45;
+  if (major === 4 && minor === 2) return 46;
   return undefined;
 }
 
