@@ -17,13 +17,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeSampleWorkspace } from './make-sample-workspace.mjs';
 import {
-  chromiumPath,
-  findCodeServer,
   findFreePort,
   installExtension,
   launchChromium,
   prepareRunDir,
   repoRoot,
+  requireVsCodeTools,
   startServer,
   stopServersOnSignals,
 } from './lib/vscode-server.mjs';
@@ -63,13 +62,7 @@ async function blockOtherHosts(context, allowedHost, blocked) {
 }
 
 async function main() {
-  const codeServer = await findCodeServer();
-  if (codeServer.missing) {
-    throw new Error(`code-server is not available: ${codeServer.missing}`);
-  }
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}; install it (apt-get install chromium) or set CHROMIUM`);
-  }
+  const codeServer = await requireVsCodeTools();
   const walks = await listWalks();
   if (walks.length === 0) {
     throw new Error(`no walks in ${walksDir} match ${walkFilters.join(', ')}`);

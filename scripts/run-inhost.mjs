@@ -17,12 +17,11 @@ import path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import { makeSampleWorkspace } from './make-sample-workspace.mjs';
 import {
-  chromiumPath,
-  findCodeServer,
   findFreePort,
   launchChromium,
   prepareRunDir,
   repoRoot,
+  requireVsCodeTools,
   startServer,
   stopServersOnSignals,
 } from './lib/vscode-server.mjs';
@@ -60,13 +59,7 @@ async function formatConsoleMessage(message) {
 }
 
 async function main() {
-  const codeServer = await findCodeServer();
-  if (codeServer.missing) {
-    throw new Error(`code-server is not available: ${codeServer.missing}`);
-  }
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}; install it (apt-get install chromium) or set CHROMIUM`);
-  }
+  const codeServer = await requireVsCodeTools();
 
   if (!options['no-build']) {
     const build = spawnSync(process.execPath, [path.join(repoRoot, 'build.mjs')], { stdio: 'inherit' });

@@ -20,25 +20,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { CHROMIUM_FLAGS, chromiumPath } from '../lib/vscode-server.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'procfs');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const mountCount = Number(process.env.BENCH_MOUNTS ?? 10_000);
 const mappingCount = Number(process.env.BENCH_MAPPINGS ?? 100_000);
 const workDir = process.env.BENCH_DIR ?? join(tmpdir(), 'checkpoint-lens-bench');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Resolve no host name at all, so Chromium sends no DNS query; the server is an IP address.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-];
-
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

@@ -18,6 +18,31 @@ export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const execFileAsync = promisify(execFile);
 
+/** Flags for headless Debian Chromium on a machine without network: no sandbox, GPU or background traffic. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Resolve no host name at all, so Chromium sends no DNS query; the server is an IP address.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+/** Return the installed code-server, or throw when it or Chromium is missing, naming how to install it. */
+export async function requireVsCodeTools() {
+  const codeServer = await findCodeServer();
+  if (codeServer.missing) {
+    throw new Error(`code-server is not available: ${codeServer.missing}`);
+  }
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}; install it (apt-get install chromium) or set CHROMIUM`);
+  }
+  return codeServer;
+}
+
 /** Workbench settings for every run: no telemetry, updates, experiments, trust prompts or tips. */
 const workbenchSettings = {
   'telemetry.telemetryLevel': 'off',
@@ -207,7 +232,7 @@ async function waitForHealthz(url, child, logFile, timeoutMs) {
   });
   while (Date.now() < deadline) {
     if (exited) {
-      throw new Error(`code-server exited before it answered ${url}/healthz; see ${logFile}`);
+      throw new Error(`code-server exited before ${url}/healthz responded; see ${logFile}`);
     }
     try {
       const response = await fetch(`${url}/healthz`);
@@ -219,11 +244,11 @@ async function waitForHealthz(url, child, logFile, timeoutMs) {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000} s; see ${logFile}`);
+  throw new Error(`${url}/healthz of code-server did not respond within ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
 /**
- * Start code-server on 127.0.0.1:`port` in a new session and wait until /healthz answers.
+ * Start code-server on 127.0.0.1:`port` in a new session and wait until /healthz responds.
  * Returns `{ url, pid, exited, stop }`: `exited` resolves with `{ code, signal }` when the
  * server process ends, and `stop()` ends the whole process group.
  */
@@ -280,17 +305,7 @@ export async function launchChromium(runDir, { viewport = { width: 1400, height:
     executablePath: chromiumPath,
     headless: true,
     viewport,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // Resolve no host name at all, so Chromium sends no DNS query; the server is an IP address.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
+    args: CHROMIUM_FLAGS,
   });
 }
 
