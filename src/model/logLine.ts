@@ -1,15 +1,10 @@
-import type { RecordLevel, RecordOrigin, SourceLocation } from './types';
+import type { LogRecord, RecordLevel, RecordOrigin, SourceLocation } from './types';
 
-/** One record found on a physical line. A line can hold several when CRIU's output lost a newline. */
-export interface LineSegment {
-  level: RecordLevel;
-  origin: RecordOrigin;
-  timestamp?: number;
-  pid?: number;
-  location?: SourceLocation;
-  message: string;
-  /** 0-based column where the level word starts, or where the message starts for plain lines. */
-  column: number;
+/**
+ * One record found on a physical line. A line can hold several when CRIU's output lost a newline.
+ * The analyser turns it into a `LogRecord` by adding the line numbers.
+ */
+export interface LineSegment extends Pick<LogRecord, 'level' | 'origin' | 'timestamp' | 'pid' | 'location' | 'message' | 'column'> {
   /** True when the line carries CRIU's own prefix: a timestamp, a task pid or `pie: N:`. */
   hasCriuPrefix: boolean;
   /** The `log file:` or `Please check CRIU logfile` path a wrapper named. */
@@ -54,8 +49,11 @@ const RUNC_LOGFILE = /log file:\s*(\S+?\.log)\b/;
 /** containerd's `ctr`: `criu failed: type DUMP errno 0 path= /run/containerd/.../criu-dump.log: unknown`. */
 const CONTAINERD_LOGFILE = /\bpath=\s*(\S+?\.log)\b/;
 
+/** Escapes that logrus writes inside a quoted msg; any other escaped character stands for itself. */
+const LOGRUS_ESCAPES: Record<string, string> = { n: '\n', t: '\t' };
+
 function unescapeLogrus(text: string): string {
-  return text.replace(/\\(.)/g, (_all, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch));
+  return text.replace(/\\(.)/g, (_all, character: string) => LOGRUS_ESCAPES[character] ?? character);
 }
 
 /** runc's header before it quotes the end of dump.log: `--- Quoting "/path/dump.log"`. */
