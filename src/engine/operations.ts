@@ -237,7 +237,7 @@ export class ContainerOperations {
   /** Run `test FLAG PATH` on the host: true for exit 0, false for exit 1, an error for anything else. */
   private async testPath(host: Host, flag: '-e' | '-d', path: string, signal?: AbortSignal): Promise<boolean> {
     try {
-      // Debug level: a missing path is an expected answer here, not a failure worth a warning.
+      // Debug level: a missing path is an expected result here, not a failure worth a warning.
       await this.runner.run(hostCommand(host, 'test', [flag, path]), { signal, logLevel: 'debug' });
       return true;
     } catch (error) {
@@ -265,7 +265,7 @@ export class ContainerOperations {
   /**
    * Gives the finished export its final name. Without overwrite, `ln` makes the final name a hard
    * link to the temporary file and fails if the name exists, so a file that appeared meanwhile is
-   * never replaced. NOTE: hard links need a file system that supports them; on one that does not,
+   * never replaced. NOTE: hard links need a file system that supports them. On one that does not,
    * the export stays at its temporary name and the error message gives that name.
    */
   private async moveIntoPlace(host: Host, temporaryPath: string, finalPath: string, overwrite: boolean, signal?: AbortSignal): Promise<void> {

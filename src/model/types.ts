@@ -81,7 +81,7 @@ export interface Fix {
 }
 
 export interface Explanation {
-  /** What CRIU was doing and what the message means, decoded (fd=-3, mount ids, device numbers, errno). */
+  /** Account of what CRIU was doing and of the message, decoded (fd=-3, mount ids, device numbers, errno). */
   explanation: string;
   /** Likely causes on the user's stack, most likely first. */
   causes: string[];
@@ -89,7 +89,7 @@ export interface Explanation {
 }
 
 /**
- * How a matched record takes part in a failure:
+ * Part that a matched record plays in a failure:
  * - `cause`: it can be the root cause;
  * - `follow-on`: it reports that an earlier step failed (`Dumping FAILED.`, `Collect mappings ... failed`);
  * - `benign`: CRIU logs it as an error but carries on (`rlimit: Can't setup RLIMIT_NOFILE for self`);

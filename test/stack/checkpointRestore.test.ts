@@ -146,7 +146,7 @@ for (const runtime of runtimes) {
 
     await session.podman(['container', 'checkpoint', `--export=${archive}`, '--', name]);
     assert.equal((await session.inspect(name)).State.Running, false);
-    // podman 5.4 writes zstd unless --compress says otherwise.
+    // podman 5.4 writes zstd unless --compress names another format.
     const magic = await session.hostRun('od', ['-A', 'n', '-t', 'x1', '-N', '4', '--', archive]);
     assert.equal(magic.stdout.trim(), '28 b5 2f fd');
     const before = await session.lastTick(name);
@@ -228,9 +228,9 @@ test('trixie crun: loopback TCP fails on socket options', testOptions, async (t)
   await session.podman([...session.runArgs(name, 'crun'), session.stack.images.probes, '/tcp-loop']);
   await session.waitForOutput(name, /^tcp-loop: connected on 127\.0\.0\.1:\d+$/m);
 
-  // NOTE: specific to CRIU 4.1.1 on kernel 6.18, which rejects SO_PASSCRED (1:16) and
-  // SO_PASSSEC (1:34) on inet sockets. CRIU 4.2 asks only the families that support them, so
-  // this test fails once the trixie root gets a newer CRIU.
+  // NOTE: specific to CRIU 4.1.1 on kernel 6.18. That kernel rejects SO_PASSCRED (1:16) and
+  // SO_PASSSEC (1:34) on inet sockets, and CRIU 4.2 reads them only for the families that support
+  // them, so this test fails once the trixie root gets a newer CRIU.
   for (const flags of [[], ['--tcp-established']]) {
     const { log } = await failedCheckpoint(session, name, flags);
     assert.match(log, /sockets: Can't get 1:16 opt: Operation not supported/, `checkpoint ${flags.join(' ')}`);
@@ -245,7 +245,7 @@ test('trixie crun: loopback TCP fails on socket options', testOptions, async (t)
   }
 });
 
-// The --tcp-established success path needs CRIU 4.2 or later on this kernel; the trixie root
+// The --tcp-established success path needs CRIU 4.2 or later on this kernel. The trixie root
 // has 4.1.1 today, so the test reports a skip with the version until the root is upgraded.
 test('trixie crun: --tcp-established keeps a loopback connection', testOptions, async (t) => {
   const stack = await requireStack(t, 'trixie');

@@ -79,7 +79,7 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** A podman command line with one flag added, for a "retry with" fix. */
+/** Build the fix of a podman command line with one flag added, for a "retry with" action. */
 export function podmanFix(verb: 'checkpoint' | 'restore', flag: string, description: string): Fix {
   return { description, command: `podman container ${verb} ${flag} <container>`, podmanFlag: flag };
 }
@@ -148,7 +148,7 @@ export function criuConfigFixes(option: string, line: string, purpose: string): 
   return fixes;
 }
 
-/** Fix that asks for the full log when a wrapper printed only its last line. */
+/** Fix that points to the full log when a wrapper printed only its last line. */
 export const READ_FULL_LOG: Fix = {
   description:
     'Read the whole CRIU log: podman keeps dump.log and restore.log in the container\'s StaticDir (`podman inspect --format "{{.StaticDir}}" <container>`), and `--keep` stops podman from deleting them after a restore.',

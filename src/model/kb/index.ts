@@ -81,12 +81,14 @@ export function unknownExplanation(record: LogRecord, facts: LogFacts): Explanat
 /** Build the explanation for a failure banner with no error before it: what to collect next. */
 export function unexplainedExplanation(facts: LogFacts): Explanation {
   const restore = facts.logKind === 'restore' || facts.operation === 'restore';
-  const what = restore ? 'restore' : facts.logKind === 'pre-dump' ? 'pre-dump' : 'dump';
+  let operation = 'dump';
+  if (restore) operation = 'restore';
+  else if (facts.logKind === 'pre-dump') operation = 'pre-dump';
   const logName = facts.referencedLog?.replace(/^.*\//, '') ?? (restore ? 'restore.log' : 'dump.log');
   const explanation = [
     facts.logKind === 'terminal'
-      ? `The ${what} failed, but the text at hand contains no CRIU error line.`
-      : `CRIU reported that the ${what} failed, but the text at hand contains no error before the failure banner.`,
+      ? `The ${operation} failed, but the text at hand contains no CRIU error line.`
+      : `CRIU reported that the ${operation} failed, but the text at hand contains no error before the failure banner.`,
     facts.runtime ? `It looks like output of ${facts.runtime}, which prints only the last lines of CRIU's log (or none).` : 'Either the log was cut, or CRIU wrote it at a log level that hides the cause.',
     facts.referencedLog ? `The full log is ${facts.referencedLog}.` : `The full log is ${logName} in the runtime's work directory.`,
     criuVersionNote(facts),
