@@ -91,6 +91,11 @@ export interface NetNamespaceTables {
   udp6?: string;
   unix?: string;
   netlink?: string;
+  /**
+   * `ss -x -a -n -H` run in the namespace: unix sockets with their peer's inode, which /proc/net/unix
+   * does not show. Without it, a unix socket connected to the outside cannot be told apart.
+   */
+  ssUnix?: string;
   /** Files that could not be read: file name to the reader's message. */
   unreadable?: Record<string, string>;
 }
@@ -112,6 +117,12 @@ export interface PreflightInput {
   hostNs?: Record<string, string>;
   /** Time of collection, ISO 8601. */
   collectedAt?: string;
+  /**
+   * Texts of the CRIU configuration files on the host, by path, e.g.
+   * `{ '/etc/criu/default.conf': 'ghost-limit 16M\n' }`; a file that does not exist is left out.
+   * They decide options that podman does not expose, such as the ghost file limit.
+   */
+  criuConfigs?: Record<string, string>;
 }
 
 /** `blocks`: the checkpoint will fail; `needs-flag`: it works with `flag`; `fine`: it does not stop a checkpoint. */
@@ -174,5 +185,7 @@ export interface PreflightReport {
   criuConfig: { file: string; snippet: string; reason: string }[];
   /** Checks that could not run and why (a file that could not be read), so a `should-work` is never silent about them. */
   skipped: { check: string; reason: string }[];
+  /** Lines of the /proc input that could not be parsed and were left out, e.g. a truncated table row. */
+  inputIssues?: { file: string; line: number; reason: string }[];
   collectedAt?: string;
 }
