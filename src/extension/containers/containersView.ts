@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 
 import type { ContainerHosts } from './containerHosts';
 import { settingProblem } from './hostProblems';
+import type { PreflightRecord } from './preflightText';
 import { containerRow, emptyHostRow, hostRow, problemRow, welcomeState, type Row } from './treeRows';
 
 /** A node of the Containers tree. Containers are keyed by ID, so a rename keeps the selection. */
@@ -21,6 +22,13 @@ export function isHostNode(value: unknown): value is Extract<ContainerNode, { ki
   return typeof value === 'object' && value !== null && (value as ContainerNode).kind === 'host';
 }
 
+/** The preflight results the rows show, and the event that fires when one is stored. */
+export interface PreflightResults {
+  /** Returns the result taken in the container's current state, if any. */
+  current(hostName: string, id: string): PreflightRecord | undefined;
+  readonly onDidChange: vscode.Event<void>;
+}
+
 /**
  * Tree data of the Containers view. `getChildren` only reads the hosts' snapshots: probing and
  * listing run in the HostMonitors, and their failures become problem rows, never notifications.
@@ -30,8 +38,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly hosts: ContainerHosts) {
-    this.subscription = hosts.onDidChange(() => this.changeEmitter.fire(undefined));
+  constructor(
+    private readonly hosts: ContainerHosts,
+    private readonly preflights?: PreflightResults,
+  ) {
+    const fire = (): void => this.changeEmitter.fire(undefined);
+    this.subscription = vscode.Disposable.from(hosts.onDidChange(fire), ...(preflights ? [preflights.onDidChange(fire)] : []));
   }
 
   getChildren(element?: ContainerNode): ContainerNode[] {
@@ -78,7 +90,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     if (element.kind === 'container') {
       const container = this.hosts.container(element.hostName, element.id);
       if (container) {
-        return containerRow(container, new Date(), this.hosts.lastCheckpoint(element.hostName, element.id), this.hosts.operation(element.hostName, element.id)?.label);
+        const preflight = this.preflights?.current(element.hostName, element.id);
+        return containerRow(container, new Date(), this.hosts.lastCheckpoint(element.hostName, element.id), this.hosts.operation(element.hostName, element.id)?.label, preflight);
       }
     }
     if (element.kind === 'message') return emptyHostRow();

@@ -5,6 +5,7 @@ import type { ContainerState } from '../../engine/podmanJson';
 import { escapeMarkdown } from '../findingText';
 import type { CheckpointRecord, ContainerView, FixAction, HostProblem, HostSnapshot } from './model';
 import { logPathOf } from './model';
+import { preflightIcon, preflightSummary, preflightTooltipLine, type PreflightRecord } from './preflightText';
 
 export interface RowIcon {
   /** Codicon id, e.g. `vm-running` or `loading~spin`. */
@@ -89,10 +90,12 @@ function lastCheckpointText(record: CheckpointRecord, now: Date): string {
 /**
  * Builds a container row. `busy` names the operation that runs on it, which replaces the state
  * icon with a spinner and the context value with `container:busy`, so no second operation starts.
+ * `preflight` is the last preflight taken in the container's current state.
  */
-export function containerRow(container: ContainerView, now: Date, lastCheckpoint?: CheckpointRecord, busy?: string): Row {
+export function containerRow(container: ContainerView, now: Date, lastCheckpoint?: CheckpointRecord, busy?: string, preflight?: PreflightRecord): Row {
   const state = stateText(container, now);
-  const description = busy ? `${busy}…` : `${container.image} · ${state}`;
+  let description = busy ? `${busy}…` : `${container.image} · ${state}`;
+  if (preflight && !busy) description += ` · ${preflightSummary(preflight.report)}`;
 
   const lines = [
     `**${escapeMarkdown(container.name)}** · ${code(container.id.slice(0, 12))}`,
@@ -113,6 +116,9 @@ export function containerRow(container: ContainerView, now: Date, lastCheckpoint
     if (lastCheckpoint.statsText) lines.push(`| Statistics | ${escapeMarkdown(lastCheckpoint.statsText)} |`);
   } else if (container.checkpointedAt) {
     lines.push(`| Last checkpoint | ${relativeTime(container.checkpointedAt, now)} (${container.checkpointedAt.toISOString()}) |`);
+  }
+  if (preflight) {
+    lines.push('', `${preflightIcon(preflight.report.verdict)} ${escapeMarkdown(preflightTooltipLine(preflight.report, relativeTime(preflight.checkedAt, now)))}`);
   }
 
   return {

@@ -1,0 +1,258 @@
+// The HTML of the preflight report panel: verdict, podman command, findings grouped by verdict with
+// their evidence and fixes, CRIU configuration and skipped checks. No `vscode` import, so the unit
+// tests run it in plain Node. Links carry `data-action` attributes that the page's script posts to
+// the extension host as `ReportAction` messages.
+import { quoteCommandLine } from '../../engine/shellQuote';
+import type { FindingVerdict, PreflightFinding, PreflightInput, PreflightReport, PreflightVerdict } from '../../model/preflight/types';
+import { evidenceTarget, podmanFlagOf } from './preflightText';
+
+/** Messages from the report page to the extension host. */
+export type ReportAction =
+  | { type: 'run' }
+  | { type: 'recheck' }
+  | { type: 'copy'; text: string }
+  | { type: 'evidence'; finding: number; evidence: number };
+
+export function isReportAction(value: unknown): value is ReportAction {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case 'run':
+    case 'recheck':
+      return true;
+    case 'copy':
+      return typeof message.text === 'string';
+    case 'evidence':
+      return Number.isInteger(message.finding) && Number.isInteger(message.evidence);
+    default:
+      return false;
+  }
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function actionAttribute(action: ReportAction): string {
+  return `data-action="${escapeHtml(JSON.stringify(action))}"`;
+}
+
+const VERDICT_HEADINGS: Record<PreflightVerdict, string> = {
+  'will-fail': 'Will fail',
+  'needs-flags': 'Works with flags',
+  'should-work': 'Should work',
+};
+
+const GROUPS: Array<{ verdict: FindingVerdict; heading: string }> = [
+  { verdict: 'blocks', heading: 'Blocks the checkpoint' },
+  { verdict: 'needs-flag', heading: 'Needs a flag' },
+  { verdict: 'fine', heading: 'Does not stop a checkpoint' },
+];
+
+/** Returns the podman command as one shell line. */
+export function commandLine(report: PreflightReport): string {
+  return quoteCommandLine(report.command);
+}
+
+function verdictSentence(report: PreflightReport): string {
+  switch (report.verdict) {
+    case 'will-fail':
+      return 'CRIU will stop on the findings below. Fix them first, or checkpoint anyway to see the log.';
+    case 'needs-flags':
+      return `The checkpoint works with ${report.flags.map((flag) => `<code>${escapeHtml(podmanFlagOf(flag))}</code>`).join(' and ')}; the command below includes ${report.flags.length === 1 ? 'it' : 'them'}.`;
+    case 'should-work':
+      return report.skipped.length > 0
+        ? 'Nothing found stops the checkpoint, but some checks could not run (listed at the end).'
+        : 'Nothing found stops the checkpoint.';
+  }
+}
+
+function hostLine(report: PreflightReport): string {
+  const parts = [`host <b>${escapeHtml(report.host.name)}</b>`];
+  if (report.container.runtime) parts.push(`runtime ${escapeHtml(report.container.runtime)}`);
+  if (report.host.podmanVersion) parts.push(`podman ${escapeHtml(report.host.podmanVersion)}`);
+  if (report.host.criuVersion) parts.push(`CRIU ${escapeHtml(report.host.criuVersion)}`);
+  if (report.host.kernel) parts.push(`kernel ${escapeHtml(report.host.kernel)}`);
+  if (report.collectedAt) parts.push(`read ${escapeHtml(report.collectedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}`);
+  return parts.join(' · ');
+}
+
+function copyButton(text: string): string {
+  return `<a class="button secondary" href="#" ${actionAttribute({ type: 'copy', text })} title="Copy to the clipboard">Copy</a>`;
+}
+
+function findingHtml(finding: PreflightFinding, index: number, input: PreflightInput | undefined): string {
+  const parts: string[] = [];
+  const flag = finding.flag ? ` <span class="flag">${escapeHtml(podmanFlagOf(finding.flag))}</span>` : '';
+  parts.push(`<div class="finding ${finding.verdict}" id="finding-${index}">`);
+  parts.push(`<div class="finding-title"><span class="title">${escapeHtml(finding.title)}</span>${flag} <span class="badge">${escapeHtml(finding.category)}</span></div>`);
+  parts.push(`<p class="detail">${escapeHtml(finding.detail)}</p>`);
+
+  if (finding.evidence.length > 0) {
+    parts.push('<ul class="evidence">');
+    finding.evidence.forEach((evidence, evidenceIndex) => {
+      const target = evidenceTarget(finding, evidence, input);
+      let link = '';
+      if (target?.kind === 'gap') {
+        link = ` <a href="#" ${actionAttribute({ type: 'evidence', finding: index, evidence: evidenceIndex })}>Show in Mounts and Mappings</a>`;
+      } else if (target?.kind === 'proc') {
+        const where = target.line !== undefined ? `${target.file}:${target.line}` : target.file;
+        link = ` <a href="#" ${actionAttribute({ type: 'evidence', finding: index, evidence: evidenceIndex })}>${escapeHtml(where)}</a>`;
+      } else if (evidence.source) {
+        const where = evidence.source.line !== undefined ? `${evidence.source.file}:${evidence.source.line}` : evidence.source.file;
+        link = ` <span class="muted">${escapeHtml(where)}</span>`;
+      }
+      parts.push(`<li><code>${escapeHtml(evidence.text)}</code>${link}</li>`);
+    });
+    parts.push('</ul>');
+  }
+
+  if (finding.fixes.length > 0 && finding.verdict !== 'fine') {
+    parts.push('<div class="fixes"><div class="label">Fixes</div><ol>');
+    for (const fix of finding.fixes) {
+      parts.push(`<li>${escapeHtml(fix.description)}`);
+      if (fix.command) parts.push(`<div class="code-row"><pre>${escapeHtml(fix.command)}</pre>${copyButton(fix.command)}</div>`);
+      if (fix.configSnippet) parts.push(`<div class="code-row"><pre>${escapeHtml(fix.configSnippet)}</pre>${copyButton(fix.configSnippet)}</div>`);
+      parts.push('</li>');
+    }
+    parts.push('</ol></div>');
+  }
+  if (finding.kbCode) parts.push(`<div class="muted small">CRIU would log the error of <code>${escapeHtml(finding.kbCode)}</code> · check <code>${escapeHtml(finding.check)}</code></div>`);
+  else parts.push(`<div class="muted small">check <code>${escapeHtml(finding.check)}</code></div>`);
+  parts.push('</div>');
+  return parts.join('\n');
+}
+
+/** Page parts the panel supplies: the CSP source and the nonce of the one inline script and style. */
+export interface PageOptions {
+  cspSource: string;
+  nonce: string;
+  /** False while a checkpoint or another preflight runs on the container, which disables Run. */
+  canRun: boolean;
+}
+
+/** Renders the whole report page. Every text from the host is escaped. */
+export function preflightReportHtml(report: PreflightReport, input: PreflightInput | undefined, options: PageOptions): string {
+  const body: string[] = [];
+  body.push(`<h1>Preflight of ${escapeHtml(report.container.name)}</h1>`);
+  body.push(`<div class="host">${hostLine(report)}</div>`);
+  body.push(`<section class="verdict ${report.verdict}"><div class="verdict-word">${VERDICT_HEADINGS[report.verdict]}</div><div>${verdictSentence(report)}</div></section>`);
+
+  const command = commandLine(report);
+  body.push('<h2>Command</h2>');
+  body.push(`<div class="code-row"><pre class="command">${escapeHtml(command)}</pre></div>`);
+  const runTitle = options.canRun ? 'Run this command through the host prefix, as Checkpoint Container does' : 'An operation runs on this container';
+  body.push(
+    `<div class="actions"><a class="button${options.canRun ? '' : ' disabled'}" href="#" ${actionAttribute({ type: 'run' })} title="${escapeHtml(runTitle)}">Run This Checkpoint</a>${copyButton(command)}<a class="button secondary" href="#" ${actionAttribute({ type: 'recheck' })}>Check Again</a></div>`,
+  );
+
+  const indexed = report.findings.map((finding, index) => ({ finding, index }));
+  for (const group of GROUPS) {
+    const members = indexed.filter(({ finding }) => finding.verdict === group.verdict);
+    if (members.length === 0) continue;
+    const html = members.map(({ finding, index }) => findingHtml(finding, index, input)).join('\n');
+    if (group.verdict === 'fine') {
+      body.push(`<details class="group"><summary><h2>${group.heading} (${members.length})</h2></summary>${html}</details>`);
+    } else {
+      body.push(`<h2>${group.heading} (${members.length})</h2>`, html);
+    }
+  }
+  if (report.findings.length === 0) body.push('<p class="muted">No findings.</p>');
+
+  if (report.criuConfig.length > 0) {
+    body.push('<h2>CRIU configuration</h2>');
+    for (const config of report.criuConfig) {
+      body.push(`<p>${escapeHtml(config.reason)} Add to <code>${escapeHtml(config.file)}</code>:</p>`);
+      body.push(`<div class="code-row"><pre>${escapeHtml(config.snippet)}</pre>${copyButton(config.snippet)}</div>`);
+    }
+  }
+
+  if (report.skipped.length > 0) {
+    body.push(`<h2>Checks that could not run (${report.skipped.length})</h2><ul class="skipped">`);
+    for (const skipped of report.skipped) body.push(`<li><code>${escapeHtml(skipped.check)}</code>: ${escapeHtml(skipped.reason)}</li>`);
+    body.push('</ul>');
+  }
+
+  const issues = report.inputIssues ?? [];
+  if (issues.length > 0) {
+    body.push(`<h2>Input lines left out (${issues.length})</h2><ul class="skipped">`);
+    for (const issue of issues) body.push(`<li><code>${escapeHtml(issue.file)}:${issue.line}</code>: ${escapeHtml(issue.reason)}</li>`);
+    body.push('</ul>');
+  }
+
+  const csp = [`default-src 'none'`, `script-src 'nonce-${options.nonce}'`, `style-src 'nonce-${options.nonce}'`, `font-src ${options.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style nonce="${options.nonce}">${REPORT_CSS}</style>
+<title>Preflight of ${escapeHtml(report.container.name)}</title>
+</head>
+<body>
+<main>
+${body.join('\n')}
+</main>
+<script nonce="${options.nonce}">${REPORT_SCRIPT}</script>
+</body>
+</html>`;
+}
+
+const REPORT_SCRIPT = `
+const vscode = acquireVsCodeApi();
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('[data-action]') : null;
+  if (!link) return;
+  event.preventDefault();
+  if (link.classList.contains('disabled')) return;
+  vscode.postMessage(JSON.parse(link.getAttribute('data-action')));
+});
+`;
+
+const REPORT_CSS = `
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 24px; line-height: 1.45; }
+main { max-width: 980px; }
+h1 { font-size: 1.6em; font-weight: 600; margin: 18px 0 2px; }
+h2 { font-size: 1.15em; font-weight: 600; margin: 22px 0 8px; display: inline-block; }
+summary { cursor: pointer; margin-top: 22px; }
+summary h2 { margin: 0; }
+.host, .muted { color: var(--vscode-descriptionForeground); }
+.small { font-size: 0.9em; margin-top: 6px; }
+code, pre { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+code { background: var(--vscode-textCodeBlock-background); padding: 1px 4px; border-radius: 3px; }
+pre { background: var(--vscode-textCodeBlock-background); padding: 8px 10px; margin: 4px 0; border-radius: 4px; white-space: pre-wrap; word-break: break-all; flex: 1; }
+.code-row { display: flex; gap: 8px; align-items: flex-start; }
+.code-row .button { margin-top: 4px; }
+.verdict { margin: 14px 0 4px; padding: 10px 14px; border-left: 4px solid; border-radius: 3px; background: var(--vscode-textBlockQuote-background); }
+.verdict-word { font-size: 1.25em; font-weight: 600; margin-bottom: 2px; }
+.verdict.will-fail { border-color: var(--vscode-editorError-foreground); }
+.verdict.will-fail .verdict-word { color: var(--vscode-editorError-foreground); }
+.verdict.needs-flags { border-color: var(--vscode-editorWarning-foreground); }
+.verdict.needs-flags .verdict-word { color: var(--vscode-editorWarning-foreground); }
+.verdict.should-work { border-color: var(--vscode-testing-iconPassed, #388a34); }
+.verdict.should-work .verdict-word { color: var(--vscode-testing-iconPassed, #388a34); }
+.command { font-weight: 600; }
+.actions { display: flex; gap: 8px; margin: 8px 0 4px; }
+.button { display: inline-block; padding: 4px 12px; border-radius: 2px; text-decoration: none; background: var(--vscode-button-background); color: var(--vscode-button-foreground); white-space: nowrap; }
+.button:hover { background: var(--vscode-button-hoverBackground); }
+.button.secondary { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
+.button.secondary:hover { background: var(--vscode-button-secondaryHoverBackground); }
+.button.disabled { opacity: 0.5; cursor: default; }
+a { color: var(--vscode-textLink-foreground); }
+.finding { border: 1px solid var(--vscode-panel-border, rgba(128,128,128,0.35)); border-left-width: 4px; border-radius: 3px; padding: 8px 12px; margin: 8px 0; }
+.finding.blocks { border-left-color: var(--vscode-editorError-foreground); }
+.finding.needs-flag { border-left-color: var(--vscode-editorWarning-foreground); }
+.finding.fine { border-left-color: var(--vscode-descriptionForeground); }
+.finding-title .title { font-weight: 600; }
+.badge, .flag { font-size: 0.85em; padding: 1px 6px; border-radius: 8px; margin-left: 4px; }
+.badge { background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
+.flag { border: 1px solid var(--vscode-editorWarning-foreground); color: var(--vscode-editorWarning-foreground); font-family: var(--vscode-editor-font-family); }
+.detail { margin: 6px 0; }
+.evidence { margin: 6px 0; padding-left: 20px; }
+.evidence li { margin: 3px 0; }
+.evidence a, .evidence .muted { margin-left: 6px; white-space: nowrap; }
+.fixes .label { font-weight: 600; margin-top: 6px; }
+.fixes ol { margin: 4px 0; padding-left: 20px; }
+.skipped { padding-left: 20px; }
+`;

@@ -1,0 +1,199 @@
+// The preflight's text in the Containers view: the row's suffix and tooltip line, the flags to tick
+// in the checkpoint quick pick, the will-fail warning, and the collected /proc text a finding's
+// evidence points at. No `vscode` import, so the unit tests run it in plain Node.
+import { CHECKPOINT_FLAGS } from '../../engine/podmanArgs';
+import type { Evidence, PreflightFinding, PreflightFlag, PreflightInput, PreflightReport, PreflightVerdict } from '../../model/preflight/types';
+import type { FlagChoice } from './checkpointChoices';
+import type { ContainerView } from './model';
+
+/** A preflight result kept for one container, with the container's state when it was taken. */
+export interface PreflightRecord {
+  report: PreflightReport;
+  /** The text the checks read, so a finding can open the /proc line it names; unset when the engine did not return it. */
+  input: PreflightInput | undefined;
+  /** `containerStateKey` of the container when the preflight ran. */
+  stateKey: string;
+  checkedAt: Date;
+}
+
+/**
+ * Returns a key that changes whenever the container's result may change: its state, its first
+ * process and its last checkpoint or restore. A record whose key differs is stale.
+ */
+export function containerStateKey(container: ContainerView): string {
+  return [container.state, container.pid ?? '', container.checkpointedAt?.getTime() ?? '', container.restoredAt?.getTime() ?? ''].join('|');
+}
+
+/** Returns the record when it was taken in the container's current state, else undefined. */
+export function currentPreflight(record: PreflightRecord | undefined, container: ContainerView): PreflightRecord | undefined {
+  return record && record.stateKey === containerStateKey(container) ? record : undefined;
+}
+
+/** Returns the podman flag of a preflight flag, e.g. `--file-locks`. */
+export function podmanFlagOf(flag: PreflightFlag): string {
+  return CHECKPOINT_FLAGS[flag].flag;
+}
+
+/** Returns the blocking findings, in report order. */
+export function blockingFindings(report: PreflightReport): PreflightFinding[] {
+  return report.findings.filter((finding) => finding.verdict === 'blocks');
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/**
+ * Summarizes the verdict in a few words for the row's description: `should work`,
+ * `needs --file-locks` or `will fail: mount-lookup`.
+ */
+export function preflightSummary(report: PreflightReport): string {
+  switch (report.verdict) {
+    case 'should-work':
+      return 'should work';
+    case 'needs-flags':
+      return `needs ${report.flags.map(podmanFlagOf).join(' ')}`;
+    case 'will-fail':
+      return `will fail: ${unique(blockingFindings(report).map((finding) => finding.category)).join(', ')}`;
+  }
+}
+
+const VERDICT_ICONS: Record<PreflightVerdict, string> = {
+  'should-work': '$(pass)',
+  'needs-flags': '$(warning)',
+  'will-fail': '$(error)',
+};
+
+/** Returns the codicon of a verdict in `$(name)` syntax, for Markdown with theme icons. */
+export function preflightIcon(verdict: PreflightVerdict): string {
+  return VERDICT_ICONS[verdict];
+}
+
+/**
+ * Builds the tooltip line of a checked container, e.g. "Preflight: needs --file-locks (1 file
+ * lock), checked 2 min ago". `age` is the relative time of the check.
+ */
+export function preflightTooltipLine(report: PreflightReport, age: string): string {
+  const titles = report.findings.filter((finding) => finding.verdict !== 'fine').map((finding) => finding.title);
+  const because = titles.length > 0 ? ` (${titles.join('; ')})` : '';
+  const skipped = report.skipped.length > 0 ? `; ${report.skipped.length} check${report.skipped.length === 1 ? '' : 's'} could not run` : '';
+  return `Preflight: ${preflightSummary(report)}${because}${skipped}, checked ${age}`;
+}
+
+/**
+ * Ticks the choices whose option the preflight found necessary and names the finding in the
+ * choice's description. Choices the user's defaults ticked stay ticked. Returns new objects.
+ */
+export function choicesWithPreflight(choices: readonly FlagChoice[], report: PreflightReport): FlagChoice[] {
+  return choices.map((choice) => {
+    const findings = report.findings.filter((finding) => finding.verdict === 'needs-flag' && finding.flag === choice.option);
+    const needed = report.flags.includes(choice.option as PreflightFlag);
+    if (!needed) return { ...choice };
+    const reason = findings.length > 0 ? findings.map((finding) => finding.title).join('; ') : 'a finding of the preflight';
+    return { ...choice, picked: true, description: `Needed: ${reason} · ${choice.description}` };
+  });
+}
+
+/** Returns the flags the preflight asks for that the host's podman does not offer in `choices`. */
+export function missingPreflightFlags(choices: readonly FlagChoice[], report: PreflightReport): string[] {
+  const offered = new Set<string>(choices.map((choice) => choice.option));
+  return report.flags.filter((flag) => !offered.has(flag)).map(podmanFlagOf);
+}
+
+/** Text of the modal warning shown before a checkpoint the preflight expects to fail. */
+export interface WillFailWarning {
+  message: string;
+  detail: string;
+}
+
+/** Builds the warning for a `will-fail` report, naming each blocking finding with its category. */
+export function willFailWarning(containerName: string, report: PreflightReport): WillFailWarning {
+  const blocking = blockingFindings(report);
+  const lines = blocking.map((finding) => `• ${finding.title} (${finding.category})`);
+  const count = blocking.length === 1 ? 'a finding that blocks it' : `${blocking.length} findings that block it`;
+  return {
+    message: `The checkpoint of ${containerName} will fail: the preflight found ${count}.`,
+    detail: [...lines, '', 'CRIU stops at the first of them. Checkpoint Anyway runs podman regardless, and Show Report shows the evidence and fixes.'].join('\n'),
+  };
+}
+
+/** One line for a preflight that could not run, after which the checkpoint continues as usual. */
+export function preflightFailedLine(containerName: string, reason: string): string {
+  const firstLine = reason.split('\n', 1)[0].trim();
+  return `The preflight of ${containerName} could not run (${firstLine}); checkpointing without it.`;
+}
+
+// --- evidence ----------------------------------------------------------------
+
+/** Text of one collected /proc file and where it came from in the input. */
+export interface CollectedFile {
+  file: string;
+  text: string;
+}
+
+/**
+ * Returns the text that the preflight collected for a /proc path such as `/proc/12/net/tcp`,
+ * `/proc/12/status`, `/proc/12/maps` or `/proc/locks`, or undefined when the input has none.
+ * PIDs are those of the reader, as in the snapshot.
+ */
+export function collectedText(input: PreflightInput, file: string): string | undefined {
+  if (file === '/proc/locks') return input.locks;
+  if (file.startsWith('/etc/criu/')) return input.criuConfigs?.[file];
+  const match = /^\/proc\/(\d+)\/(.+)$/.exec(file);
+  if (!match) return undefined;
+  const pid = Number(match[1]);
+  const name = match[2];
+
+  const netMatch = /^net\/(tcp6?|udp6?|unix|netlink)$/.exec(name);
+  if (netMatch) {
+    const key = netMatch[1] as 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'unix' | 'netlink';
+    const tables = input.net.find((entry) => entry.pid === pid) ?? netTablesOfProcess(input, pid);
+    return tables?.[key];
+  }
+  if (name === 'status') return input.processes.find((extras) => extras.pid === pid)?.status;
+
+  const snapshotProcess = input.snapshot.pid === pid || (input.snapshot.pid === undefined && pid === input.container.pid) ? input.snapshot : input.snapshot.processes?.find((process) => process.pid === pid);
+  if (!snapshotProcess) return undefined;
+  switch (name) {
+    case 'mountinfo':
+      return snapshotProcess.mountinfo;
+    case 'maps':
+      return snapshotProcess.maps;
+    case 'fdinfo':
+      return snapshotProcess.fdinfo;
+    case 'fd':
+      return snapshotProcess.fds;
+    case 'cmdline':
+      return snapshotProcess.cmdline;
+    default:
+      return undefined;
+  }
+}
+
+/** Returns the net tables of the namespace a process is in, when the tables were read from another process of it. */
+function netTablesOfProcess(input: PreflightInput, pid: number): PreflightInput['net'][number] | undefined {
+  const netNs = input.processes.find((extras) => extras.pid === pid)?.ns?.net;
+  return netNs ? input.net.find((entry) => entry.ns === netNs) : undefined;
+}
+
+/** What a piece of evidence opens: the collected /proc text at a line, or the Mounts and Mappings panel. */
+export type EvidenceTarget = { kind: 'proc'; file: string; line: number | undefined } | { kind: 'gap'; pid: number | undefined; range: string | undefined; fd: number | undefined; path: string | undefined };
+
+/** Checks whose evidence is a gap that the Mounts and Mappings panel shows. */
+const GAP_CATEGORIES = new Set(['mount-lookup', 'external-mount', 'mount-propagation', 'mount-namespace', 'ghost-file', 'link-remap', 'memfd']);
+
+/**
+ * Returns where a finding's evidence leads: a mapping or fd of a mount-related finding opens the
+ * Mounts and Mappings panel, and a /proc source line opens the collected text. `input` decides
+ * whether that text is available.
+ */
+export function evidenceTarget(finding: PreflightFinding, evidence: Evidence, input: PreflightInput | undefined): EvidenceTarget | undefined {
+  const isGap = GAP_CATEGORIES.has(finding.category) || finding.check === 'mapping-gaps';
+  if (isGap && (evidence.range !== undefined || evidence.fd !== undefined || evidence.mntId !== undefined)) {
+    return { kind: 'gap', pid: evidence.pid, range: evidence.range, fd: evidence.fd, path: evidence.path };
+  }
+  if (evidence.source && input && collectedText(input, evidence.source.file) !== undefined) {
+    return { kind: 'proc', file: evidence.source.file, line: evidence.source.line };
+  }
+  return undefined;
+}
