@@ -73,6 +73,14 @@ export interface ProcessExtras {
   deletedFdSizes?: Record<string, number>;
   /** Size in bytes of each deleted mapped file, by `start-end` range. */
   deletedMapSizes?: Record<string, number>;
+  /**
+   * Bytes allocated on disk (`st_blocks` * 512) for the files of `deletedFdSizes`, by fd number.
+   * CRIU 3.18 and later compare this with the ghost limit, CRIU 3.17 and earlier the size
+   * (`dump_ghost_remap` in criu/files-reg.c), so a sparse deleted file can be large and still fit.
+   */
+  deletedFdAllocated?: Record<string, number>;
+  /** Bytes allocated on disk for the files of `deletedMapSizes`, by `start-end` range. */
+  deletedMapAllocated?: Record<string, number>;
   /** Files of /proc/PID that could not be read: file name to the reader's message. */
   unreadable?: Record<string, string>;
 }
