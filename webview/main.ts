@@ -8,17 +8,13 @@ import '@vscode-elements/elements/dist/vscode-tree/index.js';
 import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 
 import type { HostMessage, PanelSource, PanelState, WebviewMessage } from './protocol';
-import { filterMounts, type GapView, MAPPING_CLASSES, type MappingRow, type MountRow, scrollTopFor, virtualWindow } from './viewModel';
+import { MountTree } from './mountTree';
+import { type GapView, MAPPING_CLASSES, type MappingRow, scrollTopFor, virtualWindow } from './viewModel';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
   getState(): PanelState | undefined;
   setState(state: PanelState): void;
-}
-
-interface TreeItemElement extends HTMLElement {
-  open: boolean;
-  selected: boolean;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -191,110 +187,84 @@ function selectGapOfLogLine(line: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Mount tree
+// Mount tree, collapsible so that a narrow panel keeps the gap list and the table in view.
 
-const treeItems = new Map<string, TreeItemElement>();
-let selectedTreeItem: TreeItemElement | null = null;
+let mountTree: MountTree | null = null;
+let mountFilter: (HTMLElement & { value: string }) | null = null;
+let mountBody: HTMLElement | null = null;
 
-const TABLE_LABELS: Record<MountRow['table'], string> = {
-  container: "Container's mountinfo",
-  runtime: "Runtime side's mountinfo",
-  host: "Host's mountinfo",
-  outside: 'In no mountinfo given',
-};
+/** Panel width from which the tree starts open; media/gaps.css puts it beside the table from 1000px. */
+const TREE_OPEN_MIN_WIDTH = 1000;
 
-function mountItem(row: MountRow): TreeItemElement {
-  const item = element('vscode-tree-item') as TreeItemElement;
-  item.dataset.key = row.key;
-  if (row.gapIndexes.length > 0) item.classList.add('gap-mount');
-
-  const label = element('span', 'mount-point', row.mountPoint);
-  const description = element('span', 'mount-description', `${row.mountId}${row.parentId === null ? '' : ` ← ${row.parentId}`}  ${row.fsType}  root ${row.root}  ${row.source}`);
-  description.slot = 'description';
-  const badges = element('span', 'badges');
-  badges.slot = 'decoration';
-  for (const badge of row.propagation) badges.append(element('span', `badge badge-${badge.split(':')[0]}`, badge));
-  if (row.gapIndexes.length > 0) badges.append(element('span', 'badge badge-gap', 'gap'));
-  item.title = `mount ${row.mountId}, parent ${row.parentId ?? 'none'}\nmount point ${row.mountPoint}\nroot ${row.root}\nfs type ${row.fsType}\nsource ${row.source}`;
-  item.append(label, description, badges);
-  treeItems.set(row.key, item);
-  return item;
+/**
+ * Returns a section whose heading is a button that shows and hides `body`. A `details` element
+ * would do the same, but its content box cannot be a flex item, which the wide layout needs to
+ * give the tree the rest of the column's height.
+ */
+function collapsibleSection(className: string, title: string, headingId: string, body: HTMLElement, open: boolean, onToggle?: (open: boolean) => void): HTMLElement {
+  const section = element('section', `${className} collapsible`);
+  section.setAttribute('aria-labelledby', headingId);
+  const heading = element('h2');
+  const button = element('button', 'toggle', title);
+  button.id = headingId;
+  body.id = `${headingId}-body`;
+  button.setAttribute('aria-controls', body.id);
+  const setOpen = (value: boolean): void => {
+    button.setAttribute('aria-expanded', String(value));
+    section.classList.toggle('open', value);
+    body.hidden = !value;
+  };
+  setOpen(open);
+  button.addEventListener('click', () => {
+    const value = button.getAttribute('aria-expanded') !== 'true';
+    setOpen(value);
+    onToggle?.(value);
+  });
+  heading.append(button);
+  section.append(heading, body);
+  return section;
 }
 
 function renderMounts(data: GapView): HTMLElement {
-  const section = element('section', 'mounts');
-  section.setAttribute('aria-labelledby', 'mounts-heading');
-  const heading = element('h2', undefined, `Mount tree (${data.mounts.length})`);
-  heading.id = 'mounts-heading';
 
   const filter = element('vscode-textfield') as HTMLElement & { value: string };
   filter.setAttribute('placeholder', 'Filter by id, mount point, root, fs type or source');
   filter.setAttribute('aria-label', 'Filter mounts');
   filter.className = 'mount-filter';
+  const status = element('div', 'filter-status');
+  status.setAttribute('role', 'status');
 
-  const tree = element('vscode-tree');
-  tree.setAttribute('indent-guides', 'onHover');
-  tree.setAttribute('aria-labelledby', 'mounts-heading');
-
-  for (const table of ['container', 'runtime', 'host', 'outside'] as const) {
-    const rows = data.mounts.filter((row) => row.table === table);
-    if (rows.length === 0) continue;
-    const group = element('vscode-tree-item') as TreeItemElement;
-    group.dataset.key = `group:${table}`;
-    group.append(element('span', 'group-label', `${TABLE_LABELS[table]} (${rows.length})`));
-    group.open = table === 'container' || table === 'outside' || rows.some((row) => row.gapIndexes.length > 0);
-    treeItems.set(group.dataset.key, group);
-    for (const row of rows) {
-      const item = mountItem(row);
-      item.open = row.depth < 1;
-      const parent = row.parentKey === null ? group : treeItems.get(row.parentKey)!;
-      parent.append(item);
-    }
-    tree.append(group);
-  }
-
-  tree.addEventListener('vsc-tree-select', (event) => {
-    const items = (event as CustomEvent<{ selectedItems: TreeItemElement[] }>).detail.selectedItems;
-    selectedTreeItem = items[0] ?? null;
-  });
+  const tree = new MountTree(data.mounts, status);
+  tree.element.setAttribute('aria-labelledby', 'mounts-heading');
   filter.addEventListener('input', () => {
-    applyMountFilter(filter.value);
+    tree.filter(filter.value);
     saveState({ mountFilter: filter.value });
   });
   if (state?.mountFilter) {
     filter.value = state.mountFilter;
-    queueMicrotask(() => applyMountFilter(state!.mountFilter));
+    tree.filter(state.mountFilter);
   }
 
-  section.append(heading, filter, tree);
+  const body = element('div', 'mounts-body');
+  body.append(filter, status, tree.element);
+  const open = state?.treeOpen ?? window.innerWidth >= TREE_OPEN_MIN_WIDTH;
+  const section = collapsibleSection('mounts', `Mount tree (${data.mounts.length})`, 'mounts-heading', body, open, (value) => saveState({ treeOpen: value }));
+  mountTree = tree;
+  mountFilter = filter;
+  mountBody = body;
   return section;
 }
 
-function applyMountFilter(text: string): void {
-  if (!view) return;
-  const shown = filterMounts(view.mounts, text);
-  for (const row of view.mounts) {
-    const item = treeItems.get(row.key);
-    if (!item) continue;
-    item.hidden = !shown.has(row.key);
-    // Open the path to every match, so a filtered tree shows its hits.
-    if (text.trim() !== '' && shown.has(row.key) && row.hasChildren) item.open = true;
-  }
-  for (const [key, group] of treeItems) {
-    if (!key.startsWith('group:')) continue;
-    const table = key.slice('group:'.length);
-    group.hidden = !view.mounts.some((row) => row.table === table && shown.has(row.key));
-  }
-}
-
+/** Selects a mount in the tree and opens its ancestors; clears a filter that hides it. */
 function selectMount(key: string, scroll: boolean): void {
-  const item = treeItems.get(key);
-  if (!item) return;
-  for (let parent = item.parentElement; parent && parent.tagName === 'VSCODE-TREE-ITEM'; parent = parent.parentElement) (parent as TreeItemElement).open = true;
-  if (selectedTreeItem && selectedTreeItem !== item) selectedTreeItem.selected = false;
-  item.selected = true;
-  selectedTreeItem = item;
-  if (scroll) requestAnimationFrame(() => item.scrollIntoView({ block: 'nearest' }));
+  if (!mountTree) return;
+  if (mountTree.hides(key) && mountFilter) {
+    mountFilter.value = '';
+    mountTree.filter('');
+    saveState({ mountFilter: '' });
+  }
+  const item = mountTree.select(key);
+  if (item && scroll && mountBody && !mountBody.hidden) requestAnimationFrame(() => item.scrollIntoView({ block: 'nearest' }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,10 +355,12 @@ function drawRows(): void {
     row.setAttribute('aria-rowindex', String(index + 2));
     row.setAttribute('aria-selected', String(index === selectedMapping));
     row.dataset.index = String(index);
-    for (const text of cellTexts(mapping)) {
+    const texts = cellTexts(mapping);
+    // One tooltip with every column, because a narrow panel hides some of them.
+    row.title = texts.map((text, column) => `${COLUMNS[column]}: ${text}`).join('\n');
+    for (const text of texts) {
       const cell = element('span', 'cell', text);
       cell.setAttribute('role', 'gridcell');
-      cell.title = text;
       row.append(cell);
     }
     fragment.append(row);
@@ -450,15 +422,16 @@ function drawStrip(): void {
 // ---------------------------------------------------------------------------------------------
 // Notes, mount-id gaps and unparsed lines
 
+/** Notes shown open at start; more start collapsed. */
+const NOTES_OPEN_MAX = 3;
+
 function renderNotes(data: GapView): HTMLElement | null {
   const lines = [...data.notes, ...data.idGaps.map((gap) => `Mount ids ${gap.from === gap.to ? gap.from : `${gap.from}–${gap.to}`}: ${gap.note}`), ...data.issues];
   if (lines.length === 0) return null;
-  const section = element('section', 'notes');
-  section.append(element('h2', undefined, 'Notes'));
   const list = element('ul');
   for (const line of lines) list.append(element('li', undefined, line));
-  section.append(list);
-  return section;
+  // A long list of mount-id ranges would push the table down, so it starts closed.
+  return collapsibleSection('notes', `Notes (${lines.length})`, 'notes-heading', list, lines.length <= NOTES_OPEN_MAX);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,11 +439,10 @@ function renderNotes(data: GapView): HTMLElement | null {
 
 function render(data: GapView): void {
   gapElements.length = 0;
-  treeItems.clear();
-  const columns = element('div', 'columns');
-  columns.append(renderMounts(data), renderMappings(data));
+  const layout = element('div', 'layout');
   const notes = renderNotes(data);
-  app.replaceChildren(renderHeader(data), renderGaps(data), columns, ...(notes ? [notes] : []));
+  layout.append(renderGaps(data), renderMounts(data), renderMappings(data), ...(notes ? [notes] : []));
+  app.replaceChildren(renderHeader(data), layout);
   app.removeAttribute('aria-busy');
 
   drawRows();

@@ -4,9 +4,12 @@
  */
 import type { GapView } from './viewModel';
 
-/** Container a snapshot was collected from while it ran, for the panel's title and header. */
+/** Container or process a snapshot was collected from while it ran, for the panel's title and header. */
 export interface LiveOrigin {
-  container: string;
+  /** Container name; unset when the snapshot was collected from a bare PID. */
+  container?: string;
+  /** PID given to "Show Mounts and Mappings for Process…". */
+  pid?: number;
   host: string;
   /** OCI runtime that podman inspect reports, e.g. `crun`. */
   runtime?: string;
@@ -24,6 +27,8 @@ export interface PanelState {
   selectedMapping: number | null;
   mountFilter: string;
   tableScrollTop: number;
+  /** Whether the mount tree is expanded; unset until the user toggles it, then the panel width decides. */
+  treeOpen?: boolean;
 }
 
 /** Messages from the webview to the extension host. */

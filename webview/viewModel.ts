@@ -315,6 +315,11 @@ export function buildGapView(snapshot: Snapshot, report: GapReport, meta: ViewMe
   };
 }
 
+/** Reports whether a row's id, mount point, root, fs type or source contains `needle`, which is lower case. */
+function mountMatches(row: MountRow, needle: string): boolean {
+  return [String(row.mountId), row.mountPoint, row.root, row.fsType, row.source].join('\n').toLowerCase().includes(needle);
+}
+
 /**
  * Returns the keys of the mount rows to show for a filter text: rows whose id, mount point, root,
  * fs type or source contain it (case-insensitive), and every ancestor of those, so that a match
@@ -327,11 +332,83 @@ export function filterMounts(rows: readonly MountRow[], filter: string): Set<str
   const byKey = new Map(rows.map((row) => [row.key, row]));
   const shown = new Set<string>();
   for (const row of rows) {
-    const haystack = [String(row.mountId), row.mountPoint, row.root, row.fsType, row.source].join('\n').toLowerCase();
-    if (!haystack.includes(needle)) continue;
+    if (!mountMatches(row, needle)) continue;
     for (let key: string | null = row.key; key !== null && !shown.has(key); key = byKey.get(key)?.parentKey ?? null) shown.add(key);
   }
   return shown;
+}
+
+/** Tables of the mount tree, in the order the tree lists them. */
+export const MOUNT_TABLES: readonly MountTableName[] = ['container', 'runtime', 'host', 'outside'];
+
+/** Returns the key of the tree node that groups the roots of one table, e.g. `group:container`. */
+export function groupKey(table: MountTableName): string {
+  return `group:${table}`;
+}
+
+/**
+ * Returns the child rows of every tree node, in row order: the roots of each table under its
+ * group key, and every other row under its parent's key. The webview renders a node's children
+ * from this map only when the node is opened.
+ */
+export function mountChildren(rows: readonly MountRow[]): Map<string, MountRow[]> {
+  const children = new Map<string, MountRow[]>();
+  for (const row of rows) {
+    const parent = row.parentKey ?? groupKey(row.table);
+    const list = children.get(parent);
+    if (list) list.push(row);
+    else children.set(parent, [row]);
+  }
+  return children;
+}
+
+/** Returns the keys from the row's group down to the row itself, e.g. `group:container`, `container:1`, `container:7`. */
+export function mountPath(rows: ReadonlyMap<string, MountRow>, key: string): string[] {
+  const path: string[] = [];
+  let row = rows.get(key);
+  if (!row) return path;
+  const seen = new Set<string>();
+  for (; row && !seen.has(row.key); row = row.parentKey === null ? undefined : rows.get(row.parentKey)) {
+    seen.add(row.key);
+    path.push(row.key);
+  }
+  path.push(groupKey(rows.get(key)!.table));
+  return path.reverse();
+}
+
+/** Rows that a filter text shows, and the nodes to open so that its first matches are in view. */
+export interface MountFilterResult {
+  /** Keys of the matching rows and their ancestors; null when the filter is empty. */
+  shown: Set<string> | null;
+  /** Keys of the nodes (groups included) to open: the ancestors of the first `maxOpened` matches. */
+  opened: Set<string>;
+  matchCount: number;
+}
+
+/**
+ * Filters the mount rows as filterMounts does and picks the nodes to open. Only the paths to the
+ * first `maxOpened` matches are opened, because opening the path to every match of a short text
+ * such as `tmpfs` would put thousands of rows into the DOM; the other matches stay reachable by
+ * opening their ancestors.
+ */
+export function filterMountTree(rows: readonly MountRow[], filter: string, maxOpened: number): MountFilterResult {
+  const needle = filter.trim().toLowerCase();
+  if (needle === '') return { shown: null, opened: new Set(), matchCount: rows.length };
+
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  const shown = new Set<string>();
+  const opened = new Set<string>();
+  let matchCount = 0;
+  for (const row of rows) {
+    if (!mountMatches(row, needle)) continue;
+    matchCount++;
+    for (let key: string | null = row.key; key !== null && !shown.has(key); key = byKey.get(key)?.parentKey ?? null) shown.add(key);
+    if (matchCount > maxOpened) continue;
+    const path = mountPath(byKey, row.key);
+    // Every node above the match opens; the match itself stays as it is.
+    for (const key of path.slice(0, -1)) opened.add(key);
+  }
+  return { shown, opened, matchCount };
 }
 
 /** Rows of a virtual list to put in the DOM, and where to put them. */

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { analyzeText } from '../../src/model/analyze';
 import { analyzeGaps } from '../../src/model/procfs/analyzeGaps';
 import { readSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../../src/model/procfs/snapshot';
-import { buildGapView, filterMounts, propagationBadges, scrollTopFor, virtualWindow } from '../../webview/viewModel';
+import { buildGapView, filterMounts, filterMountTree, groupKey, mountChildren, mountPath, propagationBadges, scrollTopFor, virtualWindow } from '../../webview/viewModel';
 
 const ROOT = join(__dirname, '..', '..');
 const WASM = join(ROOT, 'test', 'fixtures', 'procfs', 'wasm-crun-wasmedge');
@@ -122,6 +122,77 @@ describe('mount filter', () => {
 
   test('no match shows nothing', () => {
     assert.equal(filterMounts(view.mounts, 'no-such-mount-anywhere').size, 0);
+  });
+});
+
+/** Returns the view of a container whose root has `count` directories, each with one tmpfs mount below it. */
+function wideView(count: number) {
+  const lines = ['1 0 0:20 / / rw - overlay overlay rw'];
+  for (let index = 0; index < count; index++) {
+    lines.push(`${100 + index} 1 0:21 / /d${index} rw - ext4 /dev/vda rw`);
+    lines.push(`${1000 + index} ${100 + index} 0:22 / /d${index}/scratch rw - tmpfs tmpfs rw`);
+  }
+  const snapshot: Snapshot = { version: SNAPSHOT_VERSION, mountinfo: lines.join('\n'), maps: '7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]' };
+  return buildGapView(snapshot, analyzeGaps(snapshot), { source: 'wide' });
+}
+
+describe('lazy mount tree', () => {
+  const view = wasmView();
+  const byKey = new Map(view.mounts.map((row) => [row.key, row]));
+
+  test('children list every row once', () => {
+    const children = mountChildren(view.mounts);
+    const listed = [...children.values()].flat().map((row) => row.key);
+    assert.equal(listed.length, view.mounts.length);
+    assert.equal(new Set(listed).size, view.mounts.length);
+  });
+
+  test('roots sit under their group', () => {
+    const children = mountChildren(view.mounts);
+    const roots = children.get(groupKey('outside'))!.map((row) => row.key);
+    assert.ok(roots.includes('outside:174'), `outside roots: ${roots.join(', ')}`);
+    for (const row of children.get(groupKey('container'))!) assert.equal(row.parentKey, null);
+  });
+
+  test('path runs from group to row', () => {
+    const deep = view.mounts.find((row) => row.table === 'runtime' && row.depth >= 2)!;
+    const path = mountPath(byKey, deep.key);
+    assert.equal(path[0], 'group:runtime');
+    assert.equal(path.at(-1), deep.key);
+    assert.equal(path.length, deep.depth + 2);
+    for (let index = 2; index < path.length; index++) assert.equal(byKey.get(path[index])!.parentKey, path[index - 1]);
+  });
+
+  test('path of a detached mount', () => {
+    assert.deepEqual(mountPath(byKey, 'outside:174'), ['group:outside', 'outside:174']);
+  });
+
+  test('path of an unknown key is empty', () => {
+    assert.deepEqual(mountPath(byKey, 'container:999999'), []);
+  });
+
+  test('empty filter opens nothing', () => {
+    const result = filterMountTree(view.mounts, ' ', 10);
+    assert.equal(result.shown, null);
+    assert.equal(result.opened.size, 0);
+  });
+
+  test('filter opens paths of first matches only', () => {
+    const wide = wideView(100);
+    const result = filterMountTree(wide.mounts, 'scratch', 5);
+    assert.equal(result.matchCount, 100);
+    // 100 matches, their 100 parents and the root.
+    assert.equal(result.shown!.size, 201);
+    assert.ok(result.opened.has('group:container'));
+    assert.ok(result.opened.has('container:1'));
+    for (let index = 0; index < 5; index++) assert.ok(result.opened.has(`container:${100 + index}`), `d${index} not opened`);
+    assert.ok(!result.opened.has('container:105'), 'the sixth match was opened');
+    assert.ok(!result.opened.has('container:1000'), 'a match itself was opened');
+  });
+
+  test('filter shows the same rows as filterMounts', () => {
+    const result = filterMountTree(view.mounts, 'tmpfs', 3);
+    assert.deepEqual([...result.shown!].sort(), [...filterMounts(view.mounts, 'tmpfs')].sort());
   });
 });
 
