@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionExports {
     registerSetLanguageCommand(),
     registerAnalyzeFileCommand(store, log),
     containers.disposable,
-    registerGaps(context.extensionUri, log),
+    registerGaps(context.extensionUri, log, context.globalStorageUri),
   );
   log.info(`Checkpoint Lens ${String(context.extension.packageJSON.version)} activated`);
   return { containers: containers.testApi };

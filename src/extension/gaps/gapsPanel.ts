@@ -16,9 +16,12 @@ export interface GapsPanelHandle {
   ready: Promise<ReadyMessage>;
 }
 
-/** Returns a panel title naming the input, e.g. `Mounts and Mappings: snapshot.json` or `Mounts and Mappings: web on trixie`. */
+/**
+ * Returns a panel title naming the input, e.g. `Mounts and Mappings: snapshot.json`,
+ * `Mounts and Mappings: web on trixie` or `Mounts and Mappings: PID 4242 on local`.
+ */
 export function panelTitle(source: PanelSource): string {
-  if (source.kind === 'snapshot' && source.live) return `Mounts and Mappings: ${source.live.container} on ${source.live.host}`;
+  if (source.kind === 'snapshot' && source.live) return `Mounts and Mappings: ${source.live.container ?? `PID ${source.live.pid ?? '?'}`} on ${source.live.host}`;
   const uri = source.kind === 'snapshot' ? source.snapshot : source.maps;
   const path = vscode.Uri.parse(uri).path;
   return `Mounts and Mappings: ${path.slice(path.lastIndexOf('/') + 1)}`;

@@ -52,7 +52,7 @@ export async function loadView(source: PanelSource): Promise<GapView> {
   const live = source.kind === 'snapshot' ? source.live : undefined;
   return buildGapView(snapshot, report, {
     source: label,
-    ...(live ? { container: live.container, host: live.host, ...(live.runtime ? { runtime: live.runtime } : {}) } : {}),
+    ...(live ? { host: live.host, ...(live.container ? { container: live.container } : {}), ...(live.runtime ? { runtime: live.runtime } : {}) } : {}),
     ...(log ? { logVerdict: summaryTitle(log.analysis) } : {}),
   });
 }

@@ -2,12 +2,15 @@
 import * as vscode from 'vscode';
 
 import type { LiveOrigin, PanelSource, PanelState } from '../../../webview/protocol';
+import { ProcessRunner } from '../../engine/runner';
 import { GAPS_VIEW_TYPE, GapsPanel, type GapsPanelHandle, panelTitle } from './gapsPanel';
+import { collectProcess, type ProcessArgument, ProcessGapsError } from './processGaps';
 
 export const GAPS_COMMANDS = {
   showFromSnapshot: 'checkpointLens.gaps.showFromSnapshot',
   showFromFiles: 'checkpointLens.gaps.showFromFiles',
   showMappingGap: 'checkpointLens.gaps.showMappingGap',
+  showForProcess: 'checkpointLens.gaps.showForProcess',
 } as const;
 
 /** Argument of the snapshot command when run from code or a test instead of the palette. */
@@ -102,8 +105,15 @@ function isPanelSource(value: unknown): value is PanelSource {
   return source.kind === 'files' && typeof source.mountinfo === 'string' && typeof source.maps === 'string';
 }
 
-/** Registers the three show commands and the panel serializer. */
-export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
+/** Result of the process command for code and tests: the panel, or the error message shown to the user. */
+export type ProcessCommandResult = GapsPanelHandle | { error: string } | undefined;
+
+/**
+ * Registers the show commands and the panel serializer. Snapshots that the process command
+ * collects go under `storageUri`.
+ */
+export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, storageUri: vscode.Uri): vscode.Disposable {
+  const runner = new ProcessRunner(log);
   const panels = new Map<string, GapsPanel>();
 
   const track = (panel: GapsPanel): GapsPanel => {
@@ -159,6 +169,20 @@ export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChan
       if (!uri) return undefined;
       const source = await sourceForLog(uri);
       return source ? show(source, typeof line === 'number' ? line : null) : undefined;
+    }),
+    vscode.commands.registerCommand(GAPS_COMMANDS.showForProcess, async (argument?: ProcessArgument): Promise<ProcessCommandResult> => {
+      try {
+        const collected = await collectProcess(runner, storageUri, log, argument);
+        if (!collected) return undefined;
+        const source: PanelSource = { kind: 'snapshot', snapshot: collected.snapshot.toString(), live: { pid: collected.pid, host: collected.host.name } };
+        // The file was just rewritten, so a panel open on it is replaced.
+        return show(source, null, true);
+      } catch (error) {
+        if (!(error instanceof ProcessGapsError)) throw error;
+        log.error(error.message);
+        void vscode.window.showErrorMessage(error.message);
+        return { error: error.message };
+      }
     }),
     vscode.window.registerWebviewPanelSerializer(GAPS_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel, state: unknown) {
