@@ -50,6 +50,8 @@ export interface PreflightContainer {
 export interface PreflightIntent {
   /** `--export` or `--create-image` is requested. */
   export?: boolean;
+  /** The file of `--export=FILE`, for the proposed command; `<file>` stands in when it is unknown. */
+  exportPath?: string;
   /** `--pre-checkpoint` is requested. */
   preCheckpoint?: boolean;
   /** `--leave-running` is requested. */

@@ -1,0 +1,114 @@
+/**
+ * Deleted files open or mapped in the container. CRIU copies a deleted file into the checkpoint as
+ * a "ghost file", up to the ghost limit: 1 MiB unless set (DEFAULT_GHOST_LIMIT in CRIU 4.1.1's
+ * criu/include/cr_options.h), else it fails with "Can't dump ghost file P of N size, increase
+ * limit". podman has no flag for the limit, so it is raised in a CRIU configuration file.
+ */
+import { formatBytes } from '../../kb/helpers';
+import { parseMaps } from '../../procfs/maps';
+import { configFilesFor, configValue, parseCriuSize } from '../criuConfig';
+import type { CheckContext } from '../context';
+import type { Check } from '../finding';
+import { makeFinding } from '../finding';
+import type { Evidence, PreflightFinding } from '../types';
+
+export const DEFAULT_GHOST_LIMIT = 1 << 20;
+
+interface Ghost {
+  path: string;
+  size: number | undefined;
+  evidence: Evidence;
+}
+
+const DELETED = ' (deleted)';
+
+/** Deleted files that are neither memfd nor shared anonymous memory (`/dev/zero`, `/SYSV…`). */
+function isGhostPath(path: string): boolean {
+  return path.startsWith('/') && !path.startsWith('/memfd:') && !path.startsWith('/SYSV') && path !== '/dev/zero';
+}
+
+/** The ghost limit CRIU uses for this container's runtime, and the file that sets it. */
+export function ghostLimit(ctx: CheckContext): { limit: number; source: string } {
+  const files = configFilesFor(ctx.input);
+  const configs = ctx.input.criuConfigs ?? {};
+  let limit = DEFAULT_GHOST_LIMIT;
+  let source = 'CRIU default';
+  for (const file of files) {
+    const value = configValue([configs[file]], 'ghost-limit');
+    const size = value === undefined ? undefined : parseCriuSize(value);
+    if (size !== undefined) {
+      limit = size;
+      source = file;
+    }
+  }
+  return { limit, source };
+}
+
+function collectGhosts(ctx: CheckContext): Ghost[] {
+  const ghosts: Ghost[] = [];
+  for (const process of ctx.processes) {
+    const pid = process.pid;
+    for (const entry of process.fds) {
+      if (!entry.target.endsWith(DELETED)) continue;
+      const path = entry.target.slice(0, -DELETED.length);
+      if (!isGhostPath(path)) continue;
+      const size = process.extras?.deletedFdSizes?.[String(entry.fd)];
+      ghosts.push({ path, size, evidence: { text: `pid ${pid} fd ${entry.fd} -> ${entry.target}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, fd: entry.fd, path, source: { file: `/proc/${pid}/fd/${entry.fd}` } } });
+    }
+    if (!process.snapshot.maps.includes(DELETED)) continue;
+    const seen = new Set<string>();
+    for (const mapping of parseMaps(process.snapshot.maps).entries) {
+      if (mapping.kind !== 'file' || !mapping.deleted || !isGhostPath(mapping.path)) continue;
+      // Every mapping of one file is one ghost file; report the file once, at its first mapping.
+      const key = `${mapping.device}:${mapping.inode}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const range = `${mapping.start}-${mapping.end}`;
+      const size = process.extras?.deletedMapSizes?.[range];
+      ghosts.push({ path: mapping.path, size, evidence: { text: `pid ${pid} maps ${mapping.path}${DELETED} at ${range}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, range, path: mapping.path, source: { file: `/proc/${pid}/maps`, line: mapping.line } } });
+    }
+  }
+  return ghosts;
+}
+
+export const ghostFilesCheck: Check = {
+  name: 'ghost-files',
+  run(ctx) {
+    const ghosts = collectGhosts(ctx);
+    if (ghosts.length === 0) return [];
+    const { limit, source } = ghostLimit(ctx);
+    const findings: PreflightFinding[] = [];
+    for (const ghost of ghosts) {
+      if (ghost.size === undefined) ctx.skip('ghost-files', `${ghost.evidence.text}: its size was not read, so it was not compared with the ghost limit`);
+    }
+    const large = ghosts.filter((ghost) => ghost.size !== undefined && ghost.size > limit);
+    const small = ghosts.filter((ghost) => ghost.size !== undefined && ghost.size <= limit);
+    const limitText = `${formatBytes(limit)} (${source})`;
+    if (large.length > 0) {
+      const largest = large.reduce((max, ghost) => (ghost.size! > max.size! ? ghost : max));
+      findings.push(
+        makeFinding(ctx, 'ghost-files', {
+          category: 'ghost-file',
+          verdict: 'blocks',
+          title: `${large.length} deleted file${large.length === 1 ? '' : 's'} larger than the ghost limit`,
+          detail: `CRIU copies deleted files that are still open or mapped into the checkpoint, up to the ghost limit of ${limitText}; the largest here is ${largest.path} at ${formatBytes(largest.size!)}. Raise ghost-limit in the CRIU configuration file the runtime reads (see criuConfig), or close the file before the checkpoint.`,
+          evidence: large.map((ghost) => ghost.evidence),
+          kbCode: 'ghost-file.size-over-limit',
+          kbMessage: `Can't dump ghost file ${largest.path} of ${largest.size} size, increase limit`,
+        }),
+      );
+    }
+    if (small.length > 0) {
+      findings.push(
+        makeFinding(ctx, 'ghost-files', {
+          category: 'ghost-file',
+          verdict: 'fine',
+          title: `${small.length} deleted file${small.length === 1 ? '' : 's'} within the ghost limit`,
+          detail: `CRIU copies these deleted files into the checkpoint; each is within the ghost limit of ${limitText}.`,
+          evidence: small.map((ghost) => ghost.evidence),
+        }),
+      );
+    }
+    return findings;
+  },
+};

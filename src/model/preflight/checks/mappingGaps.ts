@@ -1,0 +1,95 @@
+/**
+ * Mappings, fds and process links whose file lies on a mount outside the container's mount
+ * namespace (the runtime's, the host's, or a detached mount). CRIU looks up the mount of every such
+ * file in the dumped mount namespace and fails with "Can't lookup mount=N for fd=F path=P". The
+ * placement is the gap analysis of src/model/procfs/analyzeGaps.ts.
+ */
+import { analyzeGaps, type Gap } from '../../procfs/analyzeGaps';
+import { parseMaps } from '../../procfs/maps';
+import type { Fix } from '../../types';
+import type { CheckContext, ProcessView } from '../context';
+import type { Check } from '../finding';
+import { makeFinding } from '../finding';
+import type { Evidence, PreflightFinding } from '../types';
+
+/** CRIU's fd number for a file that is mapped, not open (MAPPING_FD of src/model/procfs/logLink.ts). */
+const MAPPING_FD = -3;
+
+const WHERE_TEXT: Record<Gap['where'], string> = {
+  runtime: "the runtime's mount namespace",
+  host: "the host's mount namespace",
+  detached: 'a detached mount',
+  unknown: 'an unknown mount',
+};
+
+function evidenceOf(process: ProcessView, gap: Gap, mapsLines: Map<string, number>): Evidence {
+  const pid = process.pid;
+  const mount = gap.mntId === null ? 'an unknown mount' : `mount ${gap.mntId}`;
+  const evidence: Evidence = { text: '', pid };
+  if (gap.path !== null) evidence.path = gap.path;
+  if (gap.mntId !== null) evidence.mntId = gap.mntId;
+  if (gap.kind === 'mapping') {
+    const range = gap.ranges?.[0];
+    evidence.text = `pid ${pid} maps ${gap.path}${range ? ` at ${range}` : ''} from ${mount} in ${WHERE_TEXT[gap.where]}`;
+    if (range !== undefined) {
+      evidence.range = range;
+      evidence.source = { file: `/proc/${pid}/maps`, line: mapsLines.get(range) };
+    }
+  } else if (gap.kind === 'fd') {
+    evidence.text = `pid ${pid} fd ${gap.fd} -> ${gap.path ?? 'unknown target'} on ${mount} in ${WHERE_TEXT[gap.where]}`;
+    if (gap.fd !== null && gap.fd !== undefined) {
+      evidence.fd = gap.fd;
+      evidence.source = { file: `/proc/${pid}/fdinfo/${gap.fd}` };
+    }
+  } else {
+    evidence.text = `pid ${pid} ${gap.kind} ${gap.path} on ${mount} in ${WHERE_TEXT[gap.where]}`;
+    evidence.source = { file: `/proc/${pid}/${gap.kind}` };
+  }
+  if (evidence.source?.line === undefined && evidence.source) delete evidence.source.line;
+  return evidence;
+}
+
+function gapFinding(ctx: CheckContext, process: ProcessView, gap: Gap, mapsLines: Map<string, number>): PreflightFinding {
+  const mapped = gap.kind === 'mapping' || gap.kind === 'exe';
+  const fd = mapped ? MAPPING_FD : (gap.fd ?? -1);
+  const message = `Can't lookup mount=${gap.mntId ?? 0} for fd=${fd} path=${gap.path ?? ''}`;
+  const kbCode = mapped ? 'mount-lookup.mapping-mount-not-in-namespace' : 'mount-lookup.fd-mount-not-in-namespace';
+  const adviceFixes: Fix[] = gap.advice.map((advice) => ({ description: advice.action }));
+  const finding = makeFinding(ctx, 'mapping-gaps', {
+    category: 'mount-lookup',
+    verdict: 'blocks',
+    title: `${gap.kind === 'mapping' ? 'a mapped file' : gap.kind === 'fd' ? 'an open file' : `the ${gap.kind}`} lies outside the container's mounts`,
+    detail: `${gap.ownerText}. ${gap.reason}. CRIU finds no mount ${gap.mntId ?? ''} in the container's mount namespace and stops with "${message}".${gap.fallback ? ' The mount was chosen by device and path because no mount id was readable, so it may be wrong.' : ''}${gap.verdict ? ` ${gap.verdict}` : ''}`.replace(/\s+/g, ' '),
+    evidence: [evidenceOf(process, gap, mapsLines)],
+    kbCode,
+    kbMessage: message,
+  });
+  finding.fixes = [...adviceFixes, ...finding.fixes];
+  return finding;
+}
+
+export const mappingGapsCheck: Check = {
+  name: 'mapping-gaps',
+  run(ctx) {
+    const findings: PreflightFinding[] = [];
+    for (const process of ctx.processes) {
+      if (process.snapshot.mountinfo.trim() === '') {
+        ctx.skip('mapping-gaps', `pid ${process.pid}: its mountinfo is empty or was not read`);
+        continue;
+      }
+      const report = analyzeGaps(process.snapshot);
+      for (const item of report.issues) ctx.reportIssues(`/proc/${process.pid}/${item.input}`, [{ line: item.line, reason: item.reason, text: item.text }]);
+      if (report.gaps.length === 0) continue;
+      const mapsLines = new Map<string, number>();
+      for (const entry of parseMaps(process.snapshot.maps).entries) mapsLines.set(`${entry.start}-${entry.end}`, entry.line);
+      for (const gap of report.gaps) {
+        if (gap.where === 'unknown') {
+          ctx.skip('mapping-gaps', `pid ${process.pid}: ${gap.kind} ${gap.path ?? ''} could not be placed: ${gap.reason}`);
+          continue;
+        }
+        findings.push(gapFinding(ctx, process, gap, mapsLines));
+      }
+    }
+    return findings;
+  },
+};
