@@ -14,10 +14,11 @@ import type { Evidence, PreflightFinding } from '../types';
 
 export const DEFAULT_GHOST_LIMIT = 1 << 20;
 
+/** One deleted file, which CRIU saves once however many fds and mappings of it there are. */
 interface Ghost {
   path: string;
   size: number | undefined;
-  evidence: Evidence;
+  evidence: Evidence[];
 }
 
 const DELETED = ' (deleted)';
@@ -45,7 +46,18 @@ export function ghostLimit(ctx: CheckContext): { limit: number; source: string }
 }
 
 function collectGhosts(ctx: CheckContext): Ghost[] {
-  const ghosts: Ghost[] = [];
+  // Keyed by pid and path: an fd listing has no inode, and one file is open and mapped under one path.
+  const ghosts = new Map<string, Ghost>();
+  const add = (pid: number, path: string, size: number | undefined, evidence: Evidence): void => {
+    const key = `${pid}|${path}`;
+    const ghost = ghosts.get(key);
+    if (ghost === undefined) {
+      ghosts.set(key, { path, size, evidence: [evidence] });
+      return;
+    }
+    ghost.evidence.push(evidence);
+    ghost.size ??= size;
+  };
   for (const process of ctx.processes) {
     const pid = process.pid;
     for (const entry of process.fds) {
@@ -53,22 +65,17 @@ function collectGhosts(ctx: CheckContext): Ghost[] {
       const path = entry.target.slice(0, -DELETED.length);
       if (!isGhostPath(path)) continue;
       const size = process.extras?.deletedFdSizes?.[String(entry.fd)];
-      ghosts.push({ path, size, evidence: { text: `pid ${pid} fd ${entry.fd} -> ${entry.target}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, fd: entry.fd, path, source: { file: `/proc/${pid}/fd/${entry.fd}` } } });
+      add(pid, path, size, { text: `pid ${pid} fd ${entry.fd} -> ${entry.target}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, fd: entry.fd, path, source: { file: `/proc/${pid}/fd/${entry.fd}` } });
     }
     if (!process.snapshot.maps.includes(DELETED)) continue;
-    const seen = new Set<string>();
     for (const mapping of parseMaps(process.snapshot.maps).entries) {
       if (mapping.kind !== 'file' || !mapping.deleted || !isGhostPath(mapping.path)) continue;
-      // Every mapping of one file is one ghost file; report the file once, at its first mapping.
-      const key = `${mapping.device}:${mapping.inode}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const range = `${mapping.start}-${mapping.end}`;
       const size = process.extras?.deletedMapSizes?.[range];
-      ghosts.push({ path: mapping.path, size, evidence: { text: `pid ${pid} maps ${mapping.path}${DELETED} at ${range}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, range, path: mapping.path, source: { file: `/proc/${pid}/maps`, line: mapping.line } } });
+      add(pid, mapping.path, size, { text: `pid ${pid} maps ${mapping.path}${DELETED} at ${range}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, range, path: mapping.path, source: { file: `/proc/${pid}/maps`, line: mapping.line } });
     }
   }
-  return ghosts;
+  return [...ghosts.values()];
 }
 
 export const ghostFilesCheck: Check = {
@@ -79,7 +86,7 @@ export const ghostFilesCheck: Check = {
     const { limit, source } = ghostLimit(ctx);
     const findings: PreflightFinding[] = [];
     for (const ghost of ghosts) {
-      if (ghost.size === undefined) ctx.skip('ghost-files', `${ghost.evidence.text}: its size was not read, so it was not compared with the ghost limit`);
+      if (ghost.size === undefined) ctx.skip('ghost-files', `${ghost.evidence[0].text}: its size was not read, so it was not compared with the ghost limit`);
     }
     const large = ghosts.filter((ghost) => ghost.size !== undefined && ghost.size > limit);
     const small = ghosts.filter((ghost) => ghost.size !== undefined && ghost.size <= limit);
@@ -92,7 +99,7 @@ export const ghostFilesCheck: Check = {
           verdict: 'blocks',
           title: `${large.length} deleted file${large.length === 1 ? '' : 's'} larger than the ghost limit`,
           detail: `CRIU copies deleted files that are still open or mapped into the checkpoint, up to the ghost limit of ${limitText}; the largest here is ${largest.path} at ${formatBytes(largest.size!)}. Raise ghost-limit in the CRIU configuration file the runtime reads (see criuConfig), or close the file before the checkpoint.`,
-          evidence: large.map((ghost) => ghost.evidence),
+          evidence: large.flatMap((ghost) => ghost.evidence),
           kbCode: 'ghost-file.size-over-limit',
           kbMessage: `Can't dump ghost file ${largest.path} of ${largest.size} size, increase limit`,
         }),
@@ -105,7 +112,7 @@ export const ghostFilesCheck: Check = {
           verdict: 'fine',
           title: `${small.length} deleted file${small.length === 1 ? '' : 's'} within the ghost limit`,
           detail: `CRIU copies these deleted files into the checkpoint; each is within the ghost limit of ${limitText}.`,
-          evidence: small.map((ghost) => ghost.evidence),
+          evidence: small.flatMap((ghost) => ghost.evidence),
         }),
       );
     }

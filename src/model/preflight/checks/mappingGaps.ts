@@ -83,6 +83,8 @@ export const mappingGapsCheck: Check = {
       const mapsLines = new Map<string, number>();
       for (const entry of parseMaps(process.snapshot.maps).entries) mapsLines.set(`${entry.start}-${entry.end}`, entry.line);
       for (const gap of report.gaps) {
+        // CRIU dumps memfd contents itself (criu/memfd.c) and looks up no mount for them.
+        if (gap.path?.startsWith('/memfd:')) continue;
         if (gap.where === 'unknown') {
           ctx.skip('mapping-gaps', `pid ${process.pid}: ${gap.kind} ${gap.path ?? ''} could not be placed: ${gap.reason}`);
           continue;
