@@ -11,6 +11,7 @@ export * from './operations';
 export * from './podman';
 export * from './podmanArgs';
 export * from './podmanJson';
+export * from './preflight';
 export * from './runner';
 export * from './shellQuote';
 export * from './stats';

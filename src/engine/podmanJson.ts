@@ -203,7 +203,28 @@ export interface ContainerDetails {
   autoRemove: boolean;
   podId: string | undefined;
   createCommand: string[] | undefined;
+  /** `Config.Tty`: started with `-t`. */
+  tty: boolean;
+  /**
+   * Namespace modes from `HostConfig`, by namespace kind, as podman printed them: e.g. `private`,
+   * `host`, `container:<id>` (shared with another container, as in a pod), `ns:<path>`. Kinds that
+   * podman left empty are missing.
+   */
+  namespaceModes: Partial<Record<NamespaceKind, string>>;
 }
+
+/** Namespace kinds whose mode `podman container inspect` prints in `HostConfig`. */
+export type NamespaceKind = 'pid' | 'ipc' | 'net' | 'uts' | 'user' | 'cgroup';
+
+/** `HostConfig` keys of the namespace modes, in podman 4.3 and 5.4. */
+const NAMESPACE_MODE_KEYS = {
+  pid: 'PidMode',
+  ipc: 'IpcMode',
+  net: 'NetworkMode',
+  uts: 'UTSMode',
+  user: 'UsernsMode',
+  cgroup: 'CgroupnsMode',
+} as const satisfies Record<NamespaceKind, string>;
 
 const inspectStateSchema = z.object({
   Status: z.string(),
@@ -235,9 +256,28 @@ const inspectRecordSchema = z.object({
   StaticDir: z.string().default(''),
   Pod: z.string().nullish(),
   State: inspectStateSchema,
-  Config: z.object({ CreateCommand: z.array(z.string()).nullish() }).nullish(),
-  HostConfig: z.object({ AutoRemove: z.boolean().nullish() }).nullish(),
+  Config: z.object({ CreateCommand: z.array(z.string()).nullish(), Tty: z.boolean().nullish() }).nullish(),
+  HostConfig: z
+    .object({
+      AutoRemove: z.boolean().nullish(),
+      PidMode: z.string().nullish(),
+      IpcMode: z.string().nullish(),
+      NetworkMode: z.string().nullish(),
+      UTSMode: z.string().nullish(),
+      UsernsMode: z.string().nullish(),
+      CgroupnsMode: z.string().nullish(),
+    })
+    .nullish(),
 });
+
+function namespaceModesOf(hostConfig: z.infer<typeof inspectRecordSchema>['HostConfig']): Partial<Record<NamespaceKind, string>> {
+  const modes: Partial<Record<NamespaceKind, string>> = {};
+  for (const [kind, key] of Object.entries(NAMESPACE_MODE_KEYS) as [NamespaceKind, (typeof NAMESPACE_MODE_KEYS)[NamespaceKind]][]) {
+    const mode = hostConfig?.[key];
+    if (mode) modes[kind] = mode;
+  }
+  return modes;
+}
 
 type InspectState = z.infer<typeof inspectStateSchema>;
 
@@ -289,6 +329,8 @@ export function parseInspect(text: string): ParseReport<ContainerDetails> {
       autoRemove: record.HostConfig?.AutoRemove === true,
       podId: record.Pod || undefined,
       createCommand: record.Config?.CreateCommand ?? undefined,
+      tty: record.Config?.Tty === true,
+      namespaceModes: namespaceModesOf(record.HostConfig),
     };
   });
 }
