@@ -5,6 +5,7 @@ import type { Analysis } from '../model/types';
 import { analyzeLogFile, analyzeLogStream } from '../node/analyzeLogFile';
 import { LogFileError } from '../node/logFile';
 import { GapsInputError, runGaps } from './gaps';
+import { runPreflightCli } from './preflight';
 import { LiveInputError, runSnapshot } from './snapshot';
 import { renderText } from './render';
 
@@ -77,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      process.stdout.write(`${USAGE}\nOther commands:\n  gaps               find mappings and fds on mounts outside the container (see "gaps --help")\n  snapshot           collect a container's /proc files for gaps (see "snapshot --help")\n`);
+      process.stdout.write(`${USAGE}\nOther commands:\n  gaps               find mappings and fds on mounts outside the container (see "gaps --help")\n  snapshot           collect a container's /proc files for gaps (see "snapshot --help")\n  preflight          predict whether a running container's checkpoint will work (see "preflight --help")\n`);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (command === '-v' || command === '--version') {
@@ -87,7 +88,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'explain') return await explain(rest);
     if (command === 'gaps') return await runGaps(rest, (text) => process.stdout.write(text));
     if (command === 'snapshot') return await runSnapshot(rest, (text) => process.stdout.write(text));
-    throw new UsageError(`unknown command "${command}"; the commands are: explain, gaps, snapshot`);
+    if (command === 'preflight') return await runPreflightCli(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+    throw new UsageError(`unknown command "${command}"; the commands are: explain, gaps, snapshot, preflight`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`checkpoint-lens: ${error.message}\nRun "checkpoint-lens --help" for usage.\n`);

@@ -1,0 +1,228 @@
+/**
+ * `checkpoint-lens preflight`: predicts from a running container whether `podman container
+ * checkpoint` will work, and with which flags, before CRIU runs.
+ */
+import { parseArgs } from 'node:util';
+
+import { CollectError } from '../engine/collect';
+import { CommandError } from '../engine/errors';
+import { HostCommandError, LOCAL_HOST } from '../engine/hosts';
+import { runPreflight } from '../engine/preflight';
+import { PodmanOutputError } from '../engine/podmanJson';
+import { type CommandRunner, ProcessRunner } from '../engine/runner';
+import { quoteCommandLine } from '../engine/shellQuote';
+import type { PreflightFinding, PreflightIntent, PreflightReport, PreflightVerdict } from '../model/preflight/types';
+import { LiveInputError, parseHostPrefix } from './snapshot';
+
+export const PREFLIGHT_USAGE = `Usage: checkpoint-lens preflight --container NAME [--host-prefix-json JSON] [--host NAME]
+                                 [--export] [--pre-checkpoint] [--leave-running] [--json]
+
+Reads a running podman container's processes, sockets, locks and open files, and the host's
+podman, runtime and CRIU, and predicts whether "podman container checkpoint" will work and with
+which flags. Nothing is checkpointed and the container keeps running.
+
+Options:
+  --container NAME          name or ID of a running podman container
+  --host-prefix-json JSON   words run before every command, as a JSON array, e.g.
+                            '["sudo","-n"]' or '["ssh","build-host"]'; default [] (this machine)
+  --host NAME               name of the host in the report; default "local", or "command line"
+                            with --host-prefix-json
+  --export                  the checkpoint will be exported (--export or --create-image)
+  --pre-checkpoint          the checkpoint will be a pre-checkpoint; also probes dirty tracking
+  --leave-running           the checkpoint will use --leave-running
+  --json                    print the report as one JSON object instead of text
+  -h, --help                show this help
+
+Exit status: 0 when the checkpoint should work, 1 when it needs flags (the command to run is
+printed), 2 when it will fail, 3 for a usage error or a container or host that cannot be read
+(not running, not found, permission denied, cancelled or timed out).
+`;
+
+/** Exit status of `preflight`. Usage and read errors get 3, unlike in the other commands, because 2 is the "will fail" verdict. */
+export const PREFLIGHT_EXIT: Record<PreflightVerdict | 'error', number> = {
+  'should-work': 0,
+  'needs-flags': 1,
+  'will-fail': 2,
+  error: 3,
+};
+
+/** A problem with the command line, printed with a pointer to the help. */
+export class PreflightUsageError extends Error {
+  override name = 'PreflightUsageError';
+}
+
+export interface PreflightCliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Runner of the host commands, a ProcessRunner when missing. */
+  runner?: CommandRunner;
+  /** Collection and checks, the engine's runPreflight when missing. */
+  runPreflight?: typeof runPreflight;
+}
+
+const WIDTH = 100;
+const EVIDENCE_LIMIT = 8;
+
+function wrap(text: string, indent: string, hangingIndent = indent): string[] {
+  const lines: string[] = [];
+  let prefix = indent;
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (current && prefix.length + current.length + 1 + word.length > WIDTH) {
+      lines.push(prefix + current);
+      prefix = hangingIndent;
+      current = word;
+    } else {
+      current = current ? `${current} ${word}` : word;
+    }
+  }
+  if (current) lines.push(prefix + current);
+  return lines;
+}
+
+const VERDICT_TEXT: Record<PreflightVerdict, string> = {
+  'should-work': 'should work',
+  'needs-flags': 'needs flags',
+  'will-fail': 'will fail',
+};
+
+function evidenceLine(evidence: PreflightFinding['evidence'][number]): string {
+  const source = evidence.source ? ` (${evidence.source.file}${evidence.source.line === undefined ? '' : `, line ${evidence.source.line}`})` : '';
+  return `${evidence.text}${source}`;
+}
+
+function renderFinding(finding: PreflightFinding, detailed: boolean): string[] {
+  const tags = [finding.category, finding.flag && `flag ${finding.flag}`, finding.kbCode].filter(Boolean).join(', ');
+  const out = [`  ${finding.title} [${tags}]`];
+  if (!detailed) return out;
+  out.push(...wrap(finding.detail, '    '));
+  for (const evidence of finding.evidence.slice(0, EVIDENCE_LIMIT)) out.push(...wrap(evidenceLine(evidence), '    - ', '      '));
+  if (finding.evidence.length > EVIDENCE_LIMIT) out.push(`    … and ${finding.evidence.length - EVIDENCE_LIMIT} more (see --json)`);
+  for (const fix of finding.fixes) {
+    out.push(...wrap(`fix: ${fix.description}`, '    ', '         '));
+    if (fix.command) out.push(`      $ ${fix.command}`);
+  }
+  return out;
+}
+
+/** Renders a preflight report for a terminal: verdict, findings by verdict with evidence, the command, CRIU configuration. */
+export function renderPreflightText(report: PreflightReport): string {
+  const about = [
+    report.host.podmanVersion && `podman ${report.host.podmanVersion}`,
+    report.container.runtime,
+    report.host.criuVersion && `CRIU ${report.host.criuVersion}`,
+    report.host.kernel && `kernel ${report.host.kernel}`,
+  ].filter(Boolean);
+  const out = [`container ${report.container.name} on host ${report.host.name}: checkpoint ${VERDICT_TEXT[report.verdict]}`];
+  if (about.length > 0) out.push(`  ${about.join(', ')}`);
+
+  const groups: { title: string; verdict: PreflightFinding['verdict'] }[] = [
+    { title: 'Blocks the checkpoint', verdict: 'blocks' },
+    { title: 'Needs a flag', verdict: 'needs-flag' },
+    { title: 'Fine', verdict: 'fine' },
+  ];
+  for (const group of groups) {
+    const findings = report.findings.filter((finding) => finding.verdict === group.verdict);
+    if (findings.length === 0) continue;
+    out.push('', `${group.title} (${findings.length}):`);
+    for (const finding of findings) out.push(...renderFinding(finding, group.verdict !== 'fine'));
+  }
+
+  if (report.verdict !== 'will-fail' && report.command.length > 0) {
+    out.push('', report.verdict === 'needs-flags' ? 'Run:' : 'Command:', `  $ ${quoteCommandLine(report.command)}`);
+  }
+  if (report.criuConfig.length > 0) {
+    out.push('', 'CRIU configuration:');
+    for (const entry of report.criuConfig) {
+      out.push(`  ${entry.file}:`);
+      out.push(...wrap(entry.reason, '    # ', '    # '));
+      out.push(...entry.snippet.trimEnd().split('\n').map((line) => `    ${line}`));
+    }
+  }
+  if (report.skipped.length > 0) {
+    out.push('', 'Not checked:');
+    for (const skipped of report.skipped) out.push(...wrap(`${skipped.check}: ${skipped.reason}`, '  ', '    '));
+  }
+  if (report.inputIssues && report.inputIssues.length > 0) {
+    out.push('', `${report.inputIssues.length} input ${report.inputIssues.length === 1 ? 'line was' : 'lines were'} not understood:`);
+    for (const issue of report.inputIssues.slice(0, 10)) out.push(`  ${issue.file} line ${issue.line}: ${issue.reason}`);
+    if (report.inputIssues.length > 10) out.push(`  … and ${report.inputIssues.length - 10} more (see --json)`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function parsePreflightArgs(args: string[]): { container: string; hostPrefix?: string; hostName?: string; intent: PreflightIntent; json: boolean } | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        container: { type: 'string' },
+        'host-prefix-json': { type: 'string' },
+        host: { type: 'string' },
+        export: { type: 'boolean', default: false },
+        'pre-checkpoint': { type: 'boolean', default: false },
+        'leave-running': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) throw new PreflightUsageError(error.message);
+    throw error;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length > 0) throw new PreflightUsageError(`unexpected argument "${positionals[0]}"; name the container with --container NAME`);
+  if (values.container === undefined) throw new PreflightUsageError('missing --container NAME');
+  if (values.container === '') throw new PreflightUsageError('--container needs a container name or ID');
+  if (values.host === '') throw new PreflightUsageError('--host needs a name');
+
+  const intent: PreflightIntent = {};
+  if (values.export) intent.export = true;
+  if (values['pre-checkpoint']) intent.preCheckpoint = true;
+  if (values['leave-running']) intent.leaveRunning = true;
+  return { container: values.container, hostPrefix: values['host-prefix-json'], hostName: values.host, intent, json: values.json };
+}
+
+/** Turns a failure to reach or read the container into one line for stderr. */
+function describeFailure(error: unknown): string | undefined {
+  if (error instanceof CommandError) {
+    const hint = error.hint ? ` ${error.hint}` : '';
+    return `${error.message}${hint} (command: ${error.commandLine.slice(0, 200)})`;
+  }
+  if (error instanceof CollectError || error instanceof HostCommandError || error instanceof PodmanOutputError || error instanceof LiveInputError) return error.message;
+  return undefined;
+}
+
+/** Runs `preflight` with the arguments after the command name; returns the exit status (see PREFLIGHT_EXIT). */
+export async function runPreflightCli(args: string[], io: PreflightCliIo): Promise<number> {
+  let options;
+  try {
+    options = parsePreflightArgs(args);
+    if (options === 'help') {
+      io.stdout(PREFLIGHT_USAGE);
+      return PREFLIGHT_EXIT['should-work'];
+    }
+  } catch (error) {
+    if (!(error instanceof PreflightUsageError)) throw error;
+    io.stderr(`checkpoint-lens preflight: ${error.message}\nRun "checkpoint-lens preflight --help" for usage.\n`);
+    return PREFLIGHT_EXIT.error;
+  }
+
+  let report: PreflightReport;
+  try {
+    const parsedHost = options.hostPrefix === undefined ? LOCAL_HOST : parseHostPrefix(options.hostPrefix);
+    const host = { ...parsedHost, name: options.hostName ?? parsedHost.name };
+    report = await (io.runPreflight ?? runPreflight)(io.runner ?? new ProcessRunner(), host, options.container, options.intent, { timeoutMs: 120_000 });
+  } catch (error) {
+    const message = describeFailure(error);
+    if (message === undefined) throw error;
+    io.stderr(`checkpoint-lens preflight: ${message}\n`);
+    return PREFLIGHT_EXIT.error;
+  }
+
+  io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderPreflightText(report));
+  return PREFLIGHT_EXIT[report.verdict];
+}
