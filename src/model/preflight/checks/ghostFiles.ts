@@ -11,6 +11,7 @@ import type { CheckContext } from '../context';
 import type { Check } from '../finding';
 import { makeFinding } from '../finding';
 import type { Evidence, PreflightFinding } from '../types';
+import { olderThan } from '../versions';
 
 export const DEFAULT_GHOST_LIMIT = 1 << 20;
 
@@ -45,6 +46,14 @@ export function ghostLimit(ctx: CheckContext): { limit: number; source: string }
   return { limit, source };
 }
 
+/**
+ * Returns the bytes CRIU compares with the ghost limit: the blocks allocated on disk since CRIU 3.18,
+ * the size before (`dump_ghost_remap` in criu/files-reg.c), so a sparse file may exceed the limit in size.
+ */
+function comparedBytes(ctx: CheckContext, size: number | undefined, allocated: number | undefined): number | undefined {
+  return olderThan(ctx.input.host.criuVersion, '3.18') ? size : (allocated ?? size);
+}
+
 function collectGhosts(ctx: CheckContext): Ghost[] {
   // Keyed by pid and path: an fd listing has no inode, and one file is open and mapped under one path.
   const ghosts = new Map<string, Ghost>();
@@ -64,14 +73,14 @@ function collectGhosts(ctx: CheckContext): Ghost[] {
       if (!entry.target.endsWith(DELETED)) continue;
       const path = entry.target.slice(0, -DELETED.length);
       if (!isGhostPath(path)) continue;
-      const size = process.extras?.deletedFdSizes?.[String(entry.fd)];
+      const size = comparedBytes(ctx, process.extras?.deletedFdSizes?.[String(entry.fd)], process.extras?.deletedFdAllocated?.[String(entry.fd)]);
       add(pid, path, size, { text: `pid ${pid} fd ${entry.fd} -> ${entry.target}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, fd: entry.fd, path, source: { file: `/proc/${pid}/fd/${entry.fd}` } });
     }
     if (!process.snapshot.maps.includes(DELETED)) continue;
     for (const mapping of parseMaps(process.snapshot.maps).entries) {
       if (mapping.kind !== 'file' || !mapping.deleted || !isGhostPath(mapping.path)) continue;
       const range = `${mapping.start}-${mapping.end}`;
-      const size = process.extras?.deletedMapSizes?.[range];
+      const size = comparedBytes(ctx, process.extras?.deletedMapSizes?.[range], process.extras?.deletedMapAllocated?.[range]);
       add(pid, mapping.path, size, { text: `pid ${pid} maps ${mapping.path}${DELETED} at ${range}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, range, path: mapping.path, source: { file: `/proc/${pid}/maps`, line: mapping.line } });
     }
   }
