@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 
 import type { HostMessage, PanelSource, PanelState, WebviewMessage } from './protocol';
 import { MountTree } from './mountTree';
-import { type GapView, MAPPING_CLASSES, type MappingRow, scrollTopFor, virtualWindow } from './viewModel';
+import { type ClientGapView, MAPPING_CLASSES, type MappingRow, scrollTopFor, unpackGapView, virtualWindow } from './viewModel';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -27,7 +27,7 @@ const ROW_HEIGHT = 22;
 /** Rows rendered above and below the viewport, so fast scrolling shows no blank band. */
 const OVERSCAN = 10;
 
-let view: GapView | null = null;
+let view: ClientGapView | null = null;
 let source: PanelSource | null = null;
 let state: PanelState | null = vscode.getState() ?? null;
 
@@ -74,7 +74,7 @@ function saveState(patch: Partial<PanelState>): void {
 // ---------------------------------------------------------------------------------------------
 // Header
 
-function renderHeader(data: GapView): HTMLElement {
+function renderHeader(data: ClientGapView): HTMLElement {
   const header = element('header', 'panel-header');
   const list = element('dl');
   const fields: [string, string | null][] = [
@@ -87,10 +87,18 @@ function renderHeader(data: GapView): HTMLElement {
   ];
   for (const [name, value] of fields) {
     if (value === null) continue;
-    list.append(element('dt', undefined, name), element('dd', name === 'Log' ? 'verdict' : undefined, value));
+    // A div per pair keeps name and value together when the list wraps.
+    const pair = element('div', 'field');
+    pair.append(element('dt', undefined, name), element('dd', name === 'Log' ? 'verdict' : undefined, value));
+    list.append(pair);
   }
   header.append(list);
-  if (data.header.description) header.append(element('p', 'description', data.header.description));
+  if (data.header.description) {
+    const description = element('p', 'description', data.header.description);
+    // A narrow panel cuts the description to one line, so the tooltip carries all of it.
+    description.title = data.header.description;
+    header.append(description);
+  }
   return header;
 }
 
@@ -99,7 +107,7 @@ function renderHeader(data: GapView): HTMLElement {
 
 const gapElements: HTMLElement[] = [];
 
-function renderGaps(data: GapView): HTMLElement {
+function renderGaps(data: ClientGapView): HTMLElement {
   const section = element('section', 'gaps');
   section.setAttribute('aria-labelledby', 'gaps-heading');
   const heading = element('h2', undefined, data.gaps.length === 0 ? 'No gaps: every file is on a container mount' : `Gaps (${data.gaps.length})`);
@@ -225,7 +233,7 @@ function collapsibleSection(className: string, title: string, headingId: string,
   return section;
 }
 
-function renderMounts(data: GapView): HTMLElement {
+function renderMounts(data: ClientGapView): HTMLElement {
 
   const filter = element('vscode-textfield') as HTMLElement & { value: string };
   filter.setAttribute('placeholder', 'Filter by id, mount point, root, fs type or source');
@@ -282,7 +290,7 @@ function cellTexts(row: MappingRow): string[] {
   return [`${row.start}-${row.end}`, row.perms, row.offset, row.device, row.inode, row.path, row.mntId === null ? '' : String(row.mntId), row.mappingClass];
 }
 
-function renderMappings(data: GapView): HTMLElement {
+function renderMappings(data: ClientGapView): HTMLElement {
   const section = element('section', 'mappings');
   section.setAttribute('aria-labelledby', 'mappings-heading');
   const heading = element('h2', undefined, `Mappings (${data.mappings.length})`);
@@ -349,7 +357,7 @@ function drawRows(): void {
 
   const fragment = document.createDocumentFragment();
   for (let index = window.first; index < window.end; index++) {
-    const mapping = view.mappings[index];
+    const mapping = view.mappings.row(index);
     const row = element('div', `row class-${mapping.mappingClass}`);
     row.setAttribute('role', 'row');
     row.setAttribute('aria-rowindex', String(index + 2));
@@ -407,9 +415,9 @@ function drawStrip(): void {
   for (let x = 0; x < width && count > 0; x++) {
     const first = Math.floor((x * count) / width);
     const end = Math.max(first + 1, Math.floor(((x + 1) * count) / width));
-    let mappingClass = view.mappings[first].mappingClass;
+    let mappingClass = view.mappings.mappingClass(first);
     for (let index = first; index < end && index < count; index++) {
-      if (view.mappings[index].mappingClass === 'gap') {
+      if (view.mappings.mappingClass(index) === 'gap') {
         mappingClass = 'gap';
         break;
       }
@@ -425,7 +433,7 @@ function drawStrip(): void {
 /** Notes shown open at start; more start collapsed. */
 const NOTES_OPEN_MAX = 3;
 
-function renderNotes(data: GapView): HTMLElement | null {
+function renderNotes(data: ClientGapView): HTMLElement | null {
   const lines = [...data.notes, ...data.idGaps.map((gap) => `Mount ids ${gap.from === gap.to ? gap.from : `${gap.from}–${gap.to}`}: ${gap.note}`), ...data.issues];
   if (lines.length === 0) return null;
   const list = element('ul');
@@ -437,7 +445,7 @@ function renderNotes(data: GapView): HTMLElement | null {
 // ---------------------------------------------------------------------------------------------
 // Start-up
 
-function render(data: GapView): void {
+function render(data: ClientGapView): void {
   gapElements.length = 0;
   const layout = element('div', 'layout');
   const notes = renderNotes(data);
@@ -462,7 +470,7 @@ async function start(): Promise<void> {
   }
   if (reply.type !== 'view') return;
 
-  view = reply.view;
+  view = unpackGapView(reply.view);
   source = reply.source;
   // A state saved for other input files would select the wrong rows.
   if (state && JSON.stringify(state.source) !== JSON.stringify(source)) state = null;
@@ -471,8 +479,10 @@ async function start(): Promise<void> {
 
   if (reply.focusLogLine !== null) {
     selectGapOfLogLine(reply.focusLogLine);
-  } else if (state?.selectedGap !== null && state?.selectedGap !== undefined) {
-    selectGap(state.selectedGap, false);
+  } else if (state?.selectedGap !== null && state?.selectedGap !== undefined && state.selectedGap < gapElements.length) {
+    // A restored panel scrolls the gap list and the tree to the selection it had.
+    selectGap(state.selectedGap, true);
+    gapElements[state.selectedGap].scrollIntoView({ block: 'nearest' });
   }
   if (state?.selectedMapping !== null && state?.selectedMapping !== undefined && reply.focusLogLine === null) selectMapping(state.selectedMapping, false);
   if (state?.tableScrollTop && reply.focusLogLine === null) tableViewport.scrollTop = state.tableScrollTop;

@@ -2,7 +2,7 @@
  * Messages between the extension host and the "Mounts and Mappings" webview. Both sides import
  * this file. A request carries an `id`, and its reply carries the same number as `requestId`.
  */
-import type { GapView } from './viewModel';
+import type { WireGapView } from './viewModel';
 
 /** Container or process a snapshot was collected from while it ran, for the panel's title and header. */
 export interface LiveOrigin {
@@ -43,7 +43,7 @@ export type WebviewMessage =
 /** Messages from the extension host to the webview. */
 export type HostMessage =
   /** Reply to `getView`: the rows, the input they came from and a log line whose gap to select first. */
-  | { type: 'view'; requestId: number; view: GapView; source: PanelSource; focusLogLine: number | null }
+  | { type: 'view'; requestId: number; view: WireGapView; source: PanelSource; focusLogLine: number | null }
   /** Reply to a request that failed, with a message for the user. */
   | { type: 'error'; requestId: number; message: string }
   /** Reply to `showInLog`; `opened` is false when the panel has no log. */

@@ -297,7 +297,11 @@ async function benchFirstPaint(viewPath) {
   }
   if (!existsSync(join(root, 'dist', 'webview.js'))) return { skip: 'dist/webview.js not found; run npm run build' };
 
-  const server = await startServer(viewPath);
+  // The panel posts the mapping rows packed into one string (packGapView), so the page does too.
+  const { packGapView } = await loadModel();
+  const packedPath = viewPath.replace(/\.json$/, '-packed.json');
+  writeFileSync(packedPath, JSON.stringify(packGapView(JSON.parse(readFileSync(viewPath, 'utf8')))));
+  const server = await startServer(packedPath);
   const profile = mkdtempSync(join(tmpdir(), 'checkpoint-lens-bench-chromium-'));
   let context;
   try {

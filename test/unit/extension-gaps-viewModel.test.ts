@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { analyzeText } from '../../src/model/analyze';
 import { analyzeGaps } from '../../src/model/procfs/analyzeGaps';
 import { readSnapshot, SNAPSHOT_VERSION, type Snapshot } from '../../src/model/procfs/snapshot';
-import { buildGapView, filterMounts, filterMountTree, groupKey, mountChildren, mountPath, propagationBadges, scrollTopFor, virtualWindow } from '../../webview/viewModel';
+import { buildGapView, filterMounts, filterMountTree, groupKey, MappingList, mountChildren, mountPath, packGapView, propagationBadges, scrollTopFor, virtualWindow } from '../../webview/viewModel';
 
 const ROOT = join(__dirname, '..', '..');
 const WASM = join(ROOT, 'test', 'fixtures', 'procfs', 'wasm-crun-wasmedge');
@@ -193,6 +193,33 @@ describe('lazy mount tree', () => {
   test('filter shows the same rows as filterMounts', () => {
     const result = filterMountTree(view.mounts, 'tmpfs', 3);
     assert.deepEqual([...result.shown!].sort(), [...filterMounts(view.mounts, 'tmpfs')].sort());
+  });
+});
+
+describe('packed mapping rows', () => {
+  test('wasm rows survive packing', () => {
+    const view = wasmView();
+    const packed = packGapView(view);
+    assert.equal(packed.mappings.count, view.mappings.length);
+    const list = new MappingList(JSON.parse(JSON.stringify(packed.mappings)));
+    assert.equal(list.length, view.mappings.length);
+    for (let index = 0; index < view.mappings.length; index++) {
+      assert.deepEqual(list.row(index), view.mappings[index], `row ${index}`);
+      assert.equal(list.mappingClass(index), view.mappings[index].mappingClass, `class of row ${index}`);
+    }
+  });
+
+  test('path with tabs and markup survives', () => {
+    const view = wasmView();
+    const row = { ...view.mappings[0], path: `/opt/a\tb/${HOSTILE}\t`, mntId: null, gapIndex: null };
+    const list = new MappingList(packGapView({ ...view, mappings: [row, row] }).mappings);
+    assert.deepEqual(list.row(1), row);
+  });
+
+  test('empty list', () => {
+    const view = wasmView();
+    const list = new MappingList(packGapView({ ...view, mappings: [] }).mappings);
+    assert.equal(list.length, 0);
   });
 });
 

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 import type { HostMessage, PanelSource, WebviewMessage } from '../../../webview/protocol';
+import { packGapView } from '../../../webview/viewModel';
 import { loadView } from './loadView';
 
 export const GAPS_VIEW_TYPE = 'checkpointLens.gaps';
@@ -82,7 +83,7 @@ export class GapsPanel implements vscode.Disposable {
       case 'getView':
         try {
           const view = await loadView(this.source);
-          await this.post({ type: 'view', requestId: message.id, view, source: this.source, focusLogLine: this.focusLogLine });
+          await this.post({ type: 'view', requestId: message.id, view: packGapView(view), source: this.source, focusLogLine: this.focusLogLine });
         } catch (error) {
           const text = (error as Error).message;
           this.log.error(`Mounts and Mappings: ${text}`);
