@@ -1,6 +1,8 @@
 // Walk through the "Mounts and Mappings" panel: open the wasm snapshot through the palette and the
-// file dialog, check the gap list, select a gap, scroll the virtualized table, then open a snapshot
-// whose mount point is markup and check that it shows as text and runs nothing.
+// file dialog, check the gap list, select a gap, reload the window and check that the panel comes
+// back with the same gap, mapping and mount selected, scroll the virtualized table, put the panel
+// beside the log, then open a snapshot whose mount point is markup and check that it shows as text
+// and runs nothing.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,6 +65,22 @@ function webview(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
+/** Returns what the panel shows: header, selected gap, selected mapping row and selected mount. */
+async function panelContent(frame) {
+  const selectedGap = frame.locator('.gap-list .gap[aria-selected="true"]');
+  await selectedGap.waitFor({ timeout: 20_000 });
+  const selectedRow = frame.locator('.rows .row[aria-selected="true"] .cell').first();
+  await selectedRow.waitFor({ timeout: 5_000 });
+  const mount = frame.locator('vscode-tree-item[aria-selected="true"]');
+  return {
+    header: (await frame.locator('.panel-header dl').textContent()).replace(/\s+/g, ' ').trim(),
+    gapIndex: await selectedGap.getAttribute('data-gap-index'),
+    gapTitle: await selectedGap.locator('.gap-title').textContent(),
+    mapping: await selectedRow.textContent(),
+    mount: (await mount.count()) === 1 ? await mount.getAttribute('data-key') : `${await mount.count()} selected mounts`,
+  };
+}
+
 export default async function walk({ workbench, step }) {
   const { page } = workbench;
   const frame = webview(page);
@@ -99,6 +117,26 @@ export default async function walk({ workbench, step }) {
     return text;
   });
 
+  await step('panel comes back after Reload Window', async () => {
+    // The second gap, so that a restore which drops the webview state and selects nothing fails.
+    await frame.locator('.gap-list .gap .gap-title').nth(1).click();
+    const before = await panelContent(frame);
+    if (before.gapIndex !== '1') throw new Error(`selected gap before the reload: ${before.gapIndex}`);
+    if (before.mount !== 'runtime:128') throw new Error(`selected mount before the reload: ${before.mount}`);
+
+    const loaded = page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await loaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await page.locator('.tab', { hasText: 'Mounts and Mappings: snapshot.json' }).waitFor({ timeout: 30_000 });
+    const after = await panelContent(frame);
+    for (const field of Object.keys(before)) {
+      if (after[field] !== before[field]) throw new Error(`${field} after the reload is ${JSON.stringify(after[field])}, before it was ${JSON.stringify(before[field])}`);
+    }
+    await workbench.screenshot('restored');
+    return after;
+  });
+
   await step('table scrolls and renders only visible rows', async () => {
     const viewport = frame.locator('.viewport');
     await viewport.hover();
@@ -131,6 +169,25 @@ export default async function walk({ workbench, step }) {
     await page.locator('.tab.active', { hasText: 'dump.log' }).waitFor({ timeout: 10_000 });
     const status = await page.locator('.statusbar-item', { hasText: /Ln 338,/ }).first().textContent({ timeout: 10_000 });
     return status.trim();
+  });
+
+  await step('panel beside the log keeps gaps and table in view', async () => {
+    await page.locator('.tab', { hasText: 'Mounts and Mappings: snapshot.json' }).click();
+    await workbench.runCommand('View: Move Editor into Right Group');
+    await page.locator('.tab.active', { hasText: 'Mounts and Mappings: snapshot.json' }).waitFor({ timeout: 10_000 });
+    await frame.locator('.gap-list .gap').first().waitFor({ timeout: 20_000 });
+    const layout = await frame.locator('body').evaluate(() => {
+      const bottom = (selector) => document.querySelector(selector)?.getBoundingClientRect().bottom ?? -1;
+      const top = (selector) => document.querySelector(selector)?.getBoundingClientRect().top ?? -1;
+      return { width: window.innerWidth, height: window.innerHeight, gapsTop: top('.gap-list'), tableTop: top('.viewport'), tableBottom: bottom('.viewport'), treeOpen: !document.querySelector('.mounts-body').hidden };
+    });
+    if (layout.width > 800) throw new Error(`the panel is ${layout.width}px wide, not narrow`);
+    if (layout.gapsTop < 0 || layout.gapsTop > layout.height / 2) throw new Error(`the gap list starts at ${layout.gapsTop}px of ${layout.height}px`);
+    // At least a few rows of the table must be above the fold.
+    if (layout.tableTop + 100 > layout.height) throw new Error(`the table starts at ${layout.tableTop}px of ${layout.height}px`);
+    if (layout.treeOpen) throw new Error('the mount tree is open in a narrow panel');
+    await workbench.screenshot('beside-log');
+    return layout;
   });
 
   await step('hostile mount point shows as text', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 import type { GapsPanelHandle } from '../../src/extension/gaps/gapsPanel';
-import { GAPS_COMMANDS } from '../../src/extension/gaps/registerGaps';
+import { GAPS_COMMANDS, type ProcessCommandResult } from '../../src/extension/gaps/registerGaps';
 import { activateExtension, errorsOf, waitForDiagnostics, workspaceFile } from './helpers';
 
 const READY_TIMEOUT_MS = 20_000;
@@ -81,3 +81,64 @@ describe('Mounts and Mappings panel', () => {
     assert.equal(action.command?.arguments?.[1], 338);
   });
 });
+
+describe('Show Mounts and Mappings for Process', () => {
+  const configuration = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('checkpointLens');
+  const run = (argument: unknown): Thenable<ProcessCommandResult> => vscode.commands.executeCommand<ProcessCommandResult>(GAPS_COMMANDS.showForProcess, argument);
+  const errorOf = (result: ProcessCommandResult): string => {
+    assert.ok(result && 'error' in result, `expected an error, got ${JSON.stringify(result)}`);
+    return result.error;
+  };
+
+  before(async () => {
+    await activateExtension();
+    // Two hosts, so that the command would ask for one if the argument named none.
+    await configuration().update(
+      'hosts',
+      [
+        { name: 'self', prefix: [] },
+        { name: 'other', prefix: ['/nonexistent/prefix-program'] },
+      ],
+      vscode.ConfigurationTarget.Global,
+    );
+  });
+
+  after(async () => {
+    await configuration().update('hosts', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('reads the extension host process', async () => {
+    const result = await run({ pid: process.pid, host: 'self' });
+    assert.ok(result && 'ready' in result, `result: ${JSON.stringify(result)}`);
+    assert.equal(result.title, `Mounts and Mappings: PID ${process.pid} on self`);
+    const ready = await withTimeout(result.ready, 'the ready message');
+    // Node maps its binary, libc and many anonymous areas.
+    assert.ok(ready.mappingCount > 20, `mapping count ${ready.mappingCount}`);
+    assert.ok(ready.mountCount > 0, `mount count ${ready.mountCount}`);
+  });
+
+  it('rejects a PID that is not a number', async () => {
+    assert.match(errorOf(await run({ pid: 'abc', host: 'self' })), /"abc" is not a process ID: enter a positive whole number/);
+  });
+
+  it('rejects PID 0', async () => {
+    assert.match(errorOf(await run({ pid: 0, host: 'self' })), /"0" is not a process ID/);
+  });
+
+  it('names a PID that does not run', async () => {
+    // PID_MAX_LIMIT is 4194304 on 64-bit Linux and PIDs stay below pid_max, so this one never exists.
+    const message = errorOf(await run({ pid: 4194304, host: 'self' }));
+    assert.match(message, /No process 4194304 runs on host "self"/);
+    assert.match(message, /ps -p 4194304/);
+  });
+
+  it('names an unknown host', async () => {
+    assert.match(errorOf(await run({ pid: process.pid, host: 'nope' })), /Host "nope" is not in checkpointLens\.hosts; configured hosts: self, other/);
+  });
+
+  it('reports a host prefix that cannot run', async () => {
+    assert.match(errorOf(await run({ pid: process.pid, host: 'other' })), /\/proc\/\d+ on host "other" failed/);
+  });
+});
+

@@ -36,7 +36,7 @@ const CHECK_TIMEOUT_MS = 30_000;
  */
 const CHECK_SCRIPT = '[ -d "/proc/$1" ] || exit 3; cat "/proc/$1/maps" >/dev/null 2>&1 || exit 4';
 
-/** Linux PIDs are at most 2^22 (PID_MAX_LIMIT on 64-bit), so ten digits cover every valid one. */
+/** A positive decimal of at most ten digits, as the CLI's --pid accepts; Linux PIDs stay below 2^22 on 64-bit. */
 const PID_PATTERN = /^[1-9][0-9]{0,9}$/;
 
 /** Returns a message that says why `text` is not a PID, or undefined when it is one. */
