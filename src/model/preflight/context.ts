@@ -1,5 +1,5 @@
 /**
- * What every check reads: the input, one view per container process with its parsed fd listing,
+ * The context every check reads: the input, one view per container process with its parsed fd listing,
  * and the sinks for skipped checks and unparsable input lines.
  */
 import { parseLinkListing } from '../procfs/fdinfo';

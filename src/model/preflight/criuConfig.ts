@@ -8,7 +8,7 @@ import type { PreflightInput } from './types';
 export const DEFAULT_CONF = '/etc/criu/default.conf';
 
 /**
- * The configuration files CRIU reads when the container's runtime calls it, in the order CRIU
+ * Returns the configuration files CRIU reads when the container's runtime calls it, in the order CRIU
  * applies them: default.conf first, then the runtime's own file, whose options override the RPC
  * options. Returns only default.conf when the runtime names no file.
  */
@@ -18,7 +18,7 @@ export function configFilesFor(input: PreflightInput): string[] {
   if (runtime?.name === 'runc') return [DEFAULT_CONF, '/etc/criu/runc.conf'];
   if (runtime?.name === 'crun' && runtime.version !== undefined && compareVersions(runtime.version, '1.26') >= 0) {
     const criuVersion = input.host.criuVersion;
-    // NOTE: crun asks libcriu, not the criu binary; the two are assumed to be the same release.
+    // NOTE: crun calls libcriu, not the criu binary, and the two are assumed to be the same release.
     if (criuVersion !== undefined && compareVersions(criuVersion, '4.2') >= 0) {
       return [DEFAULT_CONF, configs['/etc/criu/crun.conf'] !== undefined ? '/etc/criu/crun.conf' : '/etc/criu/runc.conf'];
     }
@@ -26,14 +26,14 @@ export function configFilesFor(input: PreflightInput): string[] {
   return [DEFAULT_CONF];
 }
 
-/** The file a new option for this runtime goes into: the runtime's own file, else default.conf. */
+/** Returns the file a new option for this runtime goes into: the runtime's own file, else default.conf. */
 export function configFileToEdit(input: PreflightInput): string {
   const files = configFilesFor(input);
   return files[files.length - 1];
 }
 
 /**
- * The last value of `option` in the given configuration texts, in order, as CRIU applies them.
+ * Returns the last value of `option` in the given configuration texts, in order, as CRIU applies them.
  * CRIU reads `option value` (or `--option value`) per line and skips `#` comments.
  */
 export function configValue(texts: (string | undefined)[], option: string): string | undefined {

@@ -26,7 +26,7 @@ function overallVerdict(findings: PreflightFinding[]): PreflightVerdict {
   return 'should-work';
 }
 
-/** The podman command with the flags the findings ask for and the options the user intends. */
+/** Builds the podman command with the flags the findings ask for and the options the user intends. */
 export function checkpointCommand(input: PreflightInput, flags: PreflightFlag[]): string[] {
   const command = ['podman', 'container', 'checkpoint'];
   for (const flag of flags) command.push(PODMAN_FLAGS[flag]);
@@ -39,7 +39,7 @@ export function checkpointCommand(input: PreflightInput, flags: PreflightFlag[])
 }
 
 /**
- * The CRIU configuration that blocking findings ask for, one entry per file: the fixes with a
+ * Collects the CRIU configuration that blocking findings ask for, one entry per file: the fixes with a
  * snippet for the file this container's runtime makes CRIU read (see criuConfig.ts).
  */
 function criuConfigFor(input: PreflightInput, findings: PreflightFinding[]): PreflightReport['criuConfig'] {

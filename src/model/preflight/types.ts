@@ -50,7 +50,7 @@ export interface PreflightContainer {
 export interface PreflightIntent {
   /** `--export` or `--create-image` is requested. */
   export?: boolean;
-  /** The file of `--export=FILE`, for the proposed command; `<file>` stands in when it is unknown. */
+  /** The file of `--export=FILE`, for the proposed command; `<file>` is used when it is unknown. */
   exportPath?: string;
   /** `--pre-checkpoint` is requested. */
   preCheckpoint?: boolean;
@@ -103,7 +103,7 @@ export interface NetNamespaceTables {
   netlink?: string;
   /**
    * `ss -x -a -n -H` run in the namespace: unix sockets with their peer's inode, which /proc/net/unix
-   * does not show. Without it, a unix socket connected to the outside cannot be told apart.
+   * does not show. Without it, a unix socket connected to the outside cannot be detected.
    */
   ssUnix?: string;
   /** Files that could not be read: file name to the reader's message. */

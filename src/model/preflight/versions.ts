@@ -11,7 +11,7 @@ export function atLeast(version: string | undefined, minimum: string): boolean {
   return version !== undefined && compareVersions(version, minimum) >= 0;
 }
 
-/** The `major.minor` release of a `uname -r` string such as `6.18.0-1-amd64`, or undefined. */
+/** Returns the `major.minor` release of a `uname -r` string such as `6.18.0-1-amd64`, or undefined. */
 export function kernelRelease(kernel: string | undefined): string | undefined {
   return /^(\d+\.\d+)/.exec(kernel ?? '')?.[1];
 }

@@ -1,6 +1,6 @@
 /**
  * BPF map fds (`anon_inode:bpf-map`). CRIU 4.1.1 dumps them only when it was built with libbpf, and
- * only maps of type BPF_MAP_TYPE_HASH (1) and BPF_MAP_TYPE_ARRAY (2) (criu/bpfmap.c); fdinfo
+ * only maps of type BPF_MAP_TYPE_HASH (1) and BPF_MAP_TYPE_ARRAY (2) (criu/bpfmap.c). Their fdinfo
  * shows the type as `map_type:`.
  */
 import { parseFdinfo } from '../../procfs/fdinfo';

@@ -4,8 +4,8 @@
  * autofs, and fails on any other character device ("Can't dump file N of that type (chr MAJ:MIN)").
  * GPUs need a CRIU plugin (cuda for NVIDIA, amdgpu for AMD).
  *
- * NOTE: the fd listing gives paths, not device numbers, so devices are told apart by their usual
- * /dev names; a device under another name is reported as unclassified in `skipped`.
+ * NOTE: the fd listing gives paths, not device numbers, so devices are recognized by their usual
+ * /dev names, and a device under another name is reported as unclassified in `skipped`.
  */
 import type { Check } from '../finding';
 import { makeFinding } from '../finding';

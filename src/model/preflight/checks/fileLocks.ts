@@ -1,6 +1,6 @@
 /**
- * File locks and leases held by the container's processes, from /proc/locks (owner PIDs as the
- * host sees them) and from the `lock:` lines of their fdinfo, which also show OFD locks (owner -1).
+ * File locks and leases held by the container's processes, from /proc/locks (owner PIDs in the
+ * host's PID namespace) and from the `lock:` lines of their fdinfo, which also show OFD locks (owner -1).
  * CRIU 4.1.1 (criu/file-lock.c) dumps FLOCK, POSIX, OFDLCK and LEASE entries only with --file-locks
  * ("Some file locks are hold by dumping tasks!"), and fails on any other kind ("Unknown file lock").
  */

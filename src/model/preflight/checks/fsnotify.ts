@@ -1,9 +1,9 @@
 /**
  * inotify and fanotify fds and their marks, from fdinfo (`inotify wd:… ino:… sdev:…`,
  * `fanotify ino:…`, `fanotify mnt_id:…`). CRIU 4.1.1 (criu/fsnotify.c, criu/proc_parse.c) saves
- * inode marks as file handles and mount marks by mount id, and reopens each watched inode by its
- * handle on dump; a handle it cannot open (a deleted file, a filesystem without handles) fails the
- * dump. It reads no other mark lines, so a fanotify filesystem mark is not saved.
+ * inode marks as file handles and mount marks by mount id. It reopens each watched inode by its
+ * handle during the dump, and a handle it cannot open (a deleted file, a filesystem without
+ * handles) fails the dump. It reads no other mark lines, so a fanotify filesystem mark is not saved.
  */
 import type { ProcessView } from '../context';
 import type { Check } from '../finding';

@@ -41,7 +41,9 @@ function collectSockets(ctx: CheckContext, tables: NetNamespaceTables): OwnedSoc
     for (const socket of table.sockets) {
       const owners = ctx.socketOwners.get(socket.inode);
       if (socket.inode === '0' || owners === undefined) continue;
-      const shownState = protocol.startsWith('udp') ? (socket.state === 1 ? 'connected' : 'unconnected') : socket.stateName;
+      // UDP reuses the TCP state numbers: 1 (ESTABLISHED) means connected, 7 (CLOSE) unconnected.
+      let shownState = socket.stateName;
+      if (protocol.startsWith('udp')) shownState = socket.state === 1 ? 'connected' : 'unconnected';
       for (const owner of owners) {
         owned.push({
           socket,

@@ -1,7 +1,7 @@
 /**
  * Processes in namespaces other than the container's first process. CRIU 4.1.1
  * (criu/namespaces.c, generate_ns_id) dumps the namespaces of the root task, and of other tasks only
- * nested mount and network namespaces (CLONE_SUBNS); a process in its own PID, IPC, UTS, user,
+ * nested mount and network namespaces (CLONE_SUBNS). A process in its own PID, IPC, UTS, user,
  * cgroup or time namespace fails the dump with "Can't dump nested <kind> namespace for <pid>".
  */
 import type { Check } from '../finding';

@@ -1,6 +1,6 @@
 /**
  * The OCI runtime and CRIU that podman needs: podman 5.4.2 checks the CRIU version (at least
- * 3.11, pkg/criu/criu.go) and asks the runtime whether it supports checkpoint (`+CRIU` in
+ * 3.11, pkg/criu/criu.go) and queries the runtime for checkpoint support (`+CRIU` in
  * `crun --version`) before anything else.
  */
 import type { Check } from '../finding';

@@ -6,7 +6,7 @@
  *     2: -> POSIX  ADVISORY  WRITE 4250 fe:01:5555 0 99      a waiter blocked on lock 2
  *     3: OFDLCK ADVISORY  WRITE -1 fe:01:7777 0 EOF            OFD locks have no owner pid
  *
- * The kinds CRIU 4.1.1 knows are FLOCK, POSIX, OFDLCK and LEASE (criu/proc_parse.c); it fails on
+ * CRIU 4.1.1 parses the kinds FLOCK, POSIX, OFDLCK and LEASE (criu/proc_parse.c) and fails on
  * any other kind with "Unknown file lock".
  */
 import { eachLine, issue, type TableIssue } from './lines';
@@ -20,7 +20,7 @@ export interface FileLock {
   mode: string;
   /** `READ`, `WRITE`, `UNLCK`, ... */
   access: string;
-  /** Owner PID as the reader's PID namespace sees it; -1 for OFD locks. */
+  /** Owner PID in the reader's PID namespace, or -1 for OFD locks. */
   pid: number;
   /** `MAJ:MIN:INODE` with hex device numbers, e.g. `00:2f:1234`. */
   file: string;
