@@ -116,27 +116,35 @@ const container: ContainerView = {
 
 describe('preflightSummary', () => {
   it('names the flags a report needs', () => {
-    assert.equal(preflightSummary(needsLocks), 'needs --file-locks');
+    assert.equal(preflightSummary(needsLocks), '⚠ needs --file-locks');
   });
 
   it('names both flags in podman order', () => {
     const both = report({ verdict: 'needs-flags', findings: [tcpFinding, lockFinding], flags: ['tcpEstablished', 'fileLocks'] });
-    assert.equal(preflightSummary(both), 'needs --tcp-established --file-locks');
+    assert.equal(preflightSummary(both), '⚠ needs --tcp-established --file-locks');
   });
 
   it('names the blocking categories once each', () => {
     const twoGaps = report({ verdict: 'will-fail', findings: [gapFinding, { ...gapFinding, title: 'another' }, ttyFinding] });
-    assert.equal(preflightSummary(twoGaps), 'will fail: mount-lookup, tty');
+    assert.equal(preflightSummary(twoGaps), '✗ will fail: mount-lookup, tty');
   });
 
   it('reports should work', () => {
-    assert.equal(preflightSummary(report({})), 'should work');
+    assert.equal(preflightSummary(report({})), '✓ should work');
   });
 });
 
 describe('preflightTooltipLine', () => {
   it('lists the findings that matter and the age', () => {
     assert.equal(preflightTooltipLine(needsLocks, '2 min ago'), 'Preflight: needs --file-locks (1 file lock), checked 2 min ago');
+  });
+
+  it('counts repeated findings once', () => {
+    const repeated = report({ verdict: 'will-fail', findings: [gapFinding, { ...gapFinding, detail: 'other mount' }, gapFinding, ttyFinding] });
+    assert.equal(
+      preflightTooltipLine(repeated, 'just now'),
+      'Preflight: will fail: mount-lookup, tty (Mapping of /usr/lib/libwasmedge.so on a mount outside the container (3×); Container has a terminal (-t)), checked just now',
+    );
   });
 
   it('counts skipped checks', () => {
@@ -166,7 +174,7 @@ describe('container row with a preflight', () => {
   const record: PreflightRecord = { report: needsLocks, input: undefined, stateKey: containerStateKey(container), checkedAt: new Date('2026-12-04T10:00:00Z') };
 
   it('appends the summary to the description', () => {
-    assert.equal(containerRow(container, now, undefined, undefined, record).description, 'busybox · running · needs --file-locks');
+    assert.equal(containerRow(container, now, undefined, undefined, record).description, '⚠ needs --file-locks · busybox · running');
   });
 
   it('adds a tooltip line with the verdict icon', () => {
@@ -231,6 +239,20 @@ describe('willFailWarning', () => {
     assert.equal(lines[0], '• Mapping of /usr/lib/libwasmedge.so on a mount outside the container (mount-lookup)');
     assert.equal(lines[1], '• Container has a terminal (-t) (tty)');
     assert.ok(!warning.detail.includes('1 file lock'), 'a needs-flag finding is listed as blocking');
+  });
+
+  it('lists repeated findings once with a count', () => {
+    const repeated = report({ verdict: 'will-fail', findings: [gapFinding, gapFinding, ttyFinding] });
+    const warning = willFailWarning('wasm', repeated);
+    assert.equal(warning.message, 'The checkpoint of wasm will fail: the preflight found 3 findings that block it.');
+    assert.deepEqual(warning.detail.split('\n').slice(0, 2), ['• Mapping of /usr/lib/libwasmedge.so on a mount outside the container (2×, mount-lookup)', '• Container has a terminal (-t) (tty)']);
+  });
+
+  it('caps the list of kinds', () => {
+    const kinds = Array.from({ length: 9 }, (_, index) => ({ ...ttyFinding, title: `kind ${index}` }));
+    const lines = willFailWarning('web', report({ verdict: 'will-fail', findings: kinds })).detail.split('\n');
+    assert.equal(lines[5], '• kind 5 (tty)');
+    assert.equal(lines[6], '• and 3 more kinds, listed in the report');
   });
 
   it('uses the singular for one finding', () => {
@@ -314,6 +336,17 @@ describe('preflightReportHtml', () => {
   it('links evidence to the panel and to /proc lines', () => {
     assert.match(page, /data-action="\{&quot;type&quot;:&quot;evidence&quot;,&quot;finding&quot;:0,&quot;evidence&quot;:0\}">Show in Mounts and Mappings</);
     assert.match(page, /data-action="\{&quot;type&quot;:&quot;evidence&quot;,&quot;finding&quot;:2,&quot;evidence&quot;:0\}">\/proc\/locks:2</);
+  });
+
+  it('merges repeated findings into one card', () => {
+    const second = { ...gapFinding, detail: 'Mount 88 is only in the runtime side.', evidence: [{ text: 'pid 4242 libxml2 mnt_id 88', pid: 4242, range: '7f20-7f30', mntId: 88 }] };
+    const merged = preflightReportHtml(report({ verdict: 'will-fail', findings: [gapFinding, second] }), input, { cspSource: 'x', nonce: 'n', canRun: true });
+    assert.equal(merged.match(/<div class="finding /g)?.length, 1);
+    assert.match(merged, /<span class="count">2×<\/span>/);
+    assert.match(merged, /Blocks the checkpoint \(2\)/);
+    assert.match(merged, /&quot;finding&quot;:1,&quot;evidence&quot;:0\}">Show in Mounts and Mappings/);
+    assert.match(merged, /1 more explanation for the other findings/);
+    assert.equal(merged.match(/<pre>external mnt\[\]:m<\/pre>/g)?.length, 1);
   });
 
   it('shows fix snippets as code', () => {

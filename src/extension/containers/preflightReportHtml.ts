@@ -4,7 +4,7 @@
 // the extension host as `ReportAction` messages.
 import { quoteCommandLine } from '../../engine/shellQuote';
 import type { FindingVerdict, PreflightFinding, PreflightInput, PreflightReport, PreflightVerdict } from '../../model/preflight/types';
-import { evidenceTarget, podmanFlagOf } from './preflightText';
+import { evidenceTarget, groupFindings, podmanFlagOf, type FindingGroup } from './preflightText';
 
 /** Messages from the report page to the extension host. */
 export type ReportAction =
@@ -43,7 +43,7 @@ const VERDICT_HEADINGS: Record<PreflightVerdict, string> = {
   'should-work': 'Should work',
 };
 
-const GROUPS: Array<{ verdict: FindingVerdict; heading: string }> = [
+const SECTIONS: Array<{ verdict: FindingVerdict; heading: string }> = [
   { verdict: 'blocks', heading: 'Blocks the checkpoint' },
   { verdict: 'needs-flag', heading: 'Needs a flag' },
   { verdict: 'fine', heading: 'Does not stop a checkpoint' },
@@ -81,46 +81,93 @@ function copyButton(text: string): string {
   return `<a class="button secondary" href="#" ${actionAttribute({ type: 'copy', text })} title="Copy to the clipboard">Copy</a>`;
 }
 
-function findingHtml(finding: PreflightFinding, index: number, input: PreflightInput | undefined): string {
+/** Evidence lines and fixes of a card shown before the rest collapse under "N more". */
+const EVIDENCE_SHOWN = 5;
+const FIXES_SHOWN = 4;
+
+function evidenceHtml(finding: PreflightFinding, index: number, evidenceIndex: number, input: PreflightInput | undefined): string {
+  const evidence = finding.evidence[evidenceIndex];
+  const target = evidenceTarget(finding, evidence, input);
+  const action = actionAttribute({ type: 'evidence', finding: index, evidence: evidenceIndex });
+  let link = '';
+  if (target?.kind === 'gap') {
+    link = ` <a href="#" ${action}>Show in Mounts and Mappings</a>`;
+  } else if (target?.kind === 'proc') {
+    const where = target.line !== undefined ? `${target.file}:${target.line}` : target.file;
+    link = ` <a href="#" ${action}>${escapeHtml(where)}</a>`;
+  } else if (evidence.source) {
+    const where = evidence.source.line !== undefined ? `${evidence.source.file}:${evidence.source.line}` : evidence.source.file;
+    link = ` <span class="muted">${escapeHtml(where)}</span>`;
+  }
+  return `<li><code>${escapeHtml(evidence.text)}</code>${link}</li>`;
+}
+
+/**
+ * Renders one card for a group of findings with the same check, verdict and title: the first
+ * finding's explanation, every finding's evidence, and the fixes without repeats. Explanations
+ * that differ between the findings are listed in a collapsed section.
+ */
+function groupHtml(report: PreflightReport, group: FindingGroup, input: PreflightInput | undefined): string {
+  const members = group.indexes.map((index) => ({ finding: report.findings[index], index }));
+  const first = members[0].finding;
   const parts: string[] = [];
-  const flag = finding.flag ? ` <span class="flag">${escapeHtml(podmanFlagOf(finding.flag))}</span>` : '';
-  parts.push(`<div class="finding ${finding.verdict}" id="finding-${index}">`);
-  parts.push(`<div class="finding-title"><span class="title">${escapeHtml(finding.title)}</span>${flag} <span class="badge">${escapeHtml(finding.category)}</span></div>`);
-  parts.push(`<p class="detail">${escapeHtml(finding.detail)}</p>`);
+  const flag = first.flag ? ` <span class="flag">${escapeHtml(podmanFlagOf(first.flag))}</span>` : '';
+  const count = members.length > 1 ? ` <span class="count">${members.length}×</span>` : '';
+  parts.push(`<div class="finding ${first.verdict}" id="finding-${group.indexes[0]}">`);
+  parts.push(`<div class="finding-title"><span class="title">${escapeHtml(first.title)}</span>${count}${flag} <span class="badge">${escapeHtml(first.category)}</span></div>`);
+  parts.push(`<p class="detail">${escapeHtml(first.detail)}</p>`);
+  const otherDetails = unique(members.map(({ finding }) => finding.detail)).slice(1);
+  if (otherDetails.length > 0) {
+    parts.push(`<details class="more"><summary>${otherDetails.length} more explanation${otherDetails.length === 1 ? '' : 's'} for the other findings</summary><ul>`);
+    for (const detail of otherDetails) parts.push(`<li>${escapeHtml(detail)}</li>`);
+    parts.push('</ul></details>');
+  }
 
-  if (finding.evidence.length > 0) {
-    parts.push('<ul class="evidence">');
-    finding.evidence.forEach((evidence, evidenceIndex) => {
-      const target = evidenceTarget(finding, evidence, input);
-      let link = '';
-      if (target?.kind === 'gap') {
-        link = ` <a href="#" ${actionAttribute({ type: 'evidence', finding: index, evidence: evidenceIndex })}>Show in Mounts and Mappings</a>`;
-      } else if (target?.kind === 'proc') {
-        const where = target.line !== undefined ? `${target.file}:${target.line}` : target.file;
-        link = ` <a href="#" ${actionAttribute({ type: 'evidence', finding: index, evidence: evidenceIndex })}>${escapeHtml(where)}</a>`;
-      } else if (evidence.source) {
-        const where = evidence.source.line !== undefined ? `${evidence.source.file}:${evidence.source.line}` : evidence.source.file;
-        link = ` <span class="muted">${escapeHtml(where)}</span>`;
-      }
-      parts.push(`<li><code>${escapeHtml(evidence.text)}</code>${link}</li>`);
+  const evidence = members.flatMap(({ finding, index }) => finding.evidence.map((_, evidenceIndex) => evidenceHtml(finding, index, evidenceIndex, input)));
+  if (evidence.length > 0) parts.push('<ul class="evidence">', ...evidence.slice(0, EVIDENCE_SHOWN), '</ul>');
+  if (evidence.length > EVIDENCE_SHOWN) {
+    const hidden = evidence.length - EVIDENCE_SHOWN;
+    parts.push(`<details class="more"><summary>${hidden} more</summary><ul class="evidence">`, ...evidence.slice(EVIDENCE_SHOWN), '</ul></details>');
+  }
+
+  const fixes = uniqueBy(
+    members.flatMap(({ finding }) => finding.fixes),
+    (fix) => JSON.stringify([fix.description, fix.command, fix.configSnippet]),
+  );
+  if (fixes.length > 0 && first.verdict !== 'fine') {
+    const fixHtml = fixes.map((fix) => {
+      const lines = [`<li>${escapeHtml(fix.description)}`];
+      if (fix.command) lines.push(`<div class="code-row"><pre>${escapeHtml(fix.command)}</pre>${copyButton(fix.command)}</div>`);
+      if (fix.configSnippet) lines.push(`<div class="code-row"><pre>${escapeHtml(fix.configSnippet)}</pre>${copyButton(fix.configSnippet)}</div>`);
+      lines.push('</li>');
+      return lines.join('');
     });
-    parts.push('</ul>');
-  }
-
-  if (finding.fixes.length > 0 && finding.verdict !== 'fine') {
-    parts.push('<div class="fixes"><div class="label">Fixes</div><ol>');
-    for (const fix of finding.fixes) {
-      parts.push(`<li>${escapeHtml(fix.description)}`);
-      if (fix.command) parts.push(`<div class="code-row"><pre>${escapeHtml(fix.command)}</pre>${copyButton(fix.command)}</div>`);
-      if (fix.configSnippet) parts.push(`<div class="code-row"><pre>${escapeHtml(fix.configSnippet)}</pre>${copyButton(fix.configSnippet)}</div>`);
-      parts.push('</li>');
+    parts.push('<div class="fixes"><div class="label">Fixes</div><ol>', ...fixHtml.slice(0, FIXES_SHOWN), '</ol>');
+    if (fixHtml.length > FIXES_SHOWN) {
+      const hidden = fixHtml.length - FIXES_SHOWN;
+      parts.push(`<details class="more"><summary>${hidden} more fix${hidden === 1 ? '' : 'es'}</summary><ol start="${FIXES_SHOWN + 1}">`, ...fixHtml.slice(FIXES_SHOWN), '</ol></details>');
     }
-    parts.push('</ol></div>');
+    parts.push('</div>');
   }
-  if (finding.kbCode) parts.push(`<div class="muted small">CRIU would log the error of <code>${escapeHtml(finding.kbCode)}</code> · check <code>${escapeHtml(finding.check)}</code></div>`);
-  else parts.push(`<div class="muted small">check <code>${escapeHtml(finding.check)}</code></div>`);
+  const kbCodes = unique(members.flatMap(({ finding }) => (finding.kbCode ? [finding.kbCode] : [])));
+  const expected = kbCodes.length > 0 ? ` · expected CRIU error ${kbCodes.map((code) => `<code>${escapeHtml(code)}</code>`).join(', ')}` : '';
+  parts.push(`<div class="muted small">check <code>${escapeHtml(first.check)}</code>${expected}</div>`);
   parts.push('</div>');
   return parts.join('\n');
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function uniqueBy<T>(values: T[], key: (value: T) => string): T[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const valueKey = key(value);
+    if (seen.has(valueKey)) return false;
+    seen.add(valueKey);
+    return true;
+  });
 }
 
 /** Page parts the panel supplies: the CSP source and the nonce of the one inline script and style. */
@@ -146,15 +193,16 @@ export function preflightReportHtml(report: PreflightReport, input: PreflightInp
     `<div class="actions"><a class="button${options.canRun ? '' : ' disabled'}" href="#" ${actionAttribute({ type: 'run' })} title="${escapeHtml(runTitle)}">Run This Checkpoint</a>${copyButton(command)}<a class="button secondary" href="#" ${actionAttribute({ type: 'recheck' })}>Check Again</a></div>`,
   );
 
-  const indexed = report.findings.map((finding, index) => ({ finding, index }));
-  for (const group of GROUPS) {
-    const members = indexed.filter(({ finding }) => finding.verdict === group.verdict);
-    if (members.length === 0) continue;
-    const html = members.map(({ finding, index }) => findingHtml(finding, index, input)).join('\n');
-    if (group.verdict === 'fine') {
-      body.push(`<details class="group"><summary><h2>${group.heading} (${members.length})</h2></summary>${html}</details>`);
+  const findingGroups = groupFindings(report);
+  for (const section of SECTIONS) {
+    const groups = findingGroups.filter((group) => group.verdict === section.verdict);
+    if (groups.length === 0) continue;
+    const count = groups.reduce((sum, group) => sum + group.indexes.length, 0);
+    const html = groups.map((group) => groupHtml(report, group, input)).join('\n');
+    if (section.verdict === 'fine') {
+      body.push(`<details class="section"><summary><h2>${section.heading} (${count})</h2></summary>${html}</details>`);
     } else {
-      body.push(`<h2>${group.heading} (${members.length})</h2>`, html);
+      body.push(`<h2>${section.heading} (${count})</h2>`, html);
     }
   }
   if (report.findings.length === 0) body.push('<p class="muted">No findings.</p>');
@@ -215,7 +263,8 @@ body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size
 main { max-width: 980px; }
 h1 { font-size: 1.6em; font-weight: 600; margin: 18px 0 2px; }
 h2 { font-size: 1.15em; font-weight: 600; margin: 22px 0 8px; display: inline-block; }
-summary { cursor: pointer; margin-top: 22px; }
+summary { cursor: pointer; }
+.section > summary { margin-top: 22px; }
 summary h2 { margin: 0; }
 .host, .muted { color: var(--vscode-descriptionForeground); }
 .small { font-size: 0.9em; margin-top: 6px; }
@@ -245,6 +294,10 @@ a { color: var(--vscode-textLink-foreground); }
 .finding.needs-flag { border-left-color: var(--vscode-editorWarning-foreground); }
 .finding.fine { border-left-color: var(--vscode-descriptionForeground); }
 .finding-title .title { font-weight: 600; }
+.count { font-weight: 600; margin-left: 4px; color: var(--vscode-descriptionForeground); }
+.more { margin: 4px 0; color: var(--vscode-descriptionForeground); }
+.more summary { margin: 0; }
+.fixes .more { color: inherit; }
 .badge, .flag { font-size: 0.85em; padding: 1px 6px; border-radius: 8px; margin-left: 4px; }
 .badge { background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .flag { border: 1px solid var(--vscode-editorWarning-foreground); color: var(--vscode-editorWarning-foreground); font-family: var(--vscode-editor-font-family); }

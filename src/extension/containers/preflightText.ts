@@ -43,18 +43,43 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
+/** Findings of one check with the same verdict and title, e.g. one per mapping outside the container's mounts. */
+export interface FindingGroup {
+  verdict: PreflightFinding['verdict'];
+  title: string;
+  /** Indexes into the report's findings, in report order. */
+  indexes: number[];
+}
+
+/** Groups the report's findings by verdict, check and title, keeping the order of first appearance. */
+export function groupFindings(report: PreflightReport): FindingGroup[] {
+  const groups = new Map<string, FindingGroup>();
+  report.findings.forEach((finding, index) => {
+    const key = JSON.stringify([finding.verdict, finding.check, finding.title]);
+    const group = groups.get(key);
+    if (group) group.indexes.push(index);
+    else groups.set(key, { verdict: finding.verdict, title: finding.title, indexes: [index] });
+  });
+  return [...groups.values()];
+}
+
+/** Returns a group's title with its count when it has more than one finding, e.g. `a mapped file lies outside the container's mounts (24×)`. */
+export function groupTitle(group: FindingGroup): string {
+  return group.indexes.length > 1 ? `${group.title} (${group.indexes.length}×)` : group.title;
+}
+
 /**
- * Summarizes the verdict in a few words for the row's description: `should work`,
- * `needs --file-locks` or `will fail: mount-lookup`.
+ * Summarizes the verdict in a few words for the row's description: `✓ should work`,
+ * `⚠ needs --file-locks` or `✗ will fail: mount-lookup`.
  */
 export function preflightSummary(report: PreflightReport): string {
   switch (report.verdict) {
     case 'should-work':
-      return 'should work';
+      return '✓ should work';
     case 'needs-flags':
-      return `needs ${report.flags.map(podmanFlagOf).join(' ')}`;
+      return `⚠ needs ${report.flags.map(podmanFlagOf).join(' ')}`;
     case 'will-fail':
-      return `will fail: ${unique(blockingFindings(report).map((finding) => finding.category)).join(', ')}`;
+      return `✗ will fail: ${unique(blockingFindings(report).map((finding) => finding.category)).join(', ')}`;
   }
 }
 
@@ -74,10 +99,12 @@ export function preflightIcon(verdict: PreflightVerdict): string {
  * lock), checked 2 min ago". `age` is the relative time of the check.
  */
 export function preflightTooltipLine(report: PreflightReport, age: string): string {
-  const titles = report.findings.filter((finding) => finding.verdict !== 'fine').map((finding) => finding.title);
+  const titles = groupFindings(report)
+    .filter((group) => group.verdict !== 'fine')
+    .map(groupTitle);
   const because = titles.length > 0 ? ` (${titles.join('; ')})` : '';
   const skipped = report.skipped.length > 0 ? `; ${report.skipped.length} check${report.skipped.length === 1 ? '' : 's'} could not run` : '';
-  return `Preflight: ${preflightSummary(report)}${because}${skipped}, checked ${age}`;
+  return `Preflight: ${preflightSummary(report).slice(2)}${because}${skipped}, checked ${age}`;
 }
 
 /**
@@ -100,20 +127,32 @@ export function missingPreflightFlags(choices: readonly FlagChoice[], report: Pr
   return report.flags.filter((flag) => !offered.has(flag)).map(podmanFlagOf);
 }
 
+/** Kinds of blocking finding that the will-fail warning lists by name. */
+const MAX_WARNING_LINES = 6;
+
 /** Text of the modal warning shown before a checkpoint the preflight expects to fail. */
 export interface WillFailWarning {
   message: string;
   detail: string;
 }
 
-/** Builds the warning for a `will-fail` report, naming each blocking finding with its category. */
+/** Builds the warning for a `will-fail` report, naming each kind of blocking finding once, with its count and category. */
 export function willFailWarning(containerName: string, report: PreflightReport): WillFailWarning {
   const blocking = blockingFindings(report);
-  const lines = blocking.map((finding) => `• ${finding.title} (${finding.category})`);
+  const lines = groupFindings(report)
+    .filter((group) => group.verdict === 'blocks')
+    .map((group) => {
+      const category = report.findings[group.indexes[0]].category;
+      const count = group.indexes.length > 1 ? `${group.indexes.length}×, ` : '';
+      return `• ${group.title} (${count}${category})`;
+    });
   const count = blocking.length === 1 ? 'a finding that blocks it' : `${blocking.length} findings that block it`;
+  // A modal dialog grows with every line, so list the first kinds and count the rest.
+  const shown = lines.slice(0, MAX_WARNING_LINES);
+  if (lines.length > shown.length) shown.push(`• and ${lines.length - shown.length} more kinds, listed in the report`);
   return {
     message: `The checkpoint of ${containerName} will fail: the preflight found ${count}.`,
-    detail: [...lines, '', 'CRIU stops at the first of them. Checkpoint Anyway runs podman regardless, and Show Report shows the evidence and fixes.'].join('\n'),
+    detail: [...shown, '', 'CRIU stops at the first of them. Checkpoint Anyway runs podman regardless, and Show Report shows the evidence and fixes.'].join('\n'),
   };
 }
 

@@ -95,7 +95,8 @@ function lastCheckpointText(record: CheckpointRecord, now: Date): string {
 export function containerRow(container: ContainerView, now: Date, lastCheckpoint?: CheckpointRecord, busy?: string, preflight?: PreflightRecord): Row {
   const state = stateText(container, now);
   let description = busy ? `${busy}…` : `${container.image} · ${state}`;
-  if (preflight && !busy) description += ` · ${preflightSummary(preflight.report)}`;
+  // The verdict goes first, because the image name is often long enough to push it out of a narrow view.
+  if (preflight && !busy) description = `${preflightSummary(preflight.report)} · ${description}`;
 
   const lines = [
     `**${escapeMarkdown(container.name)}** · ${code(container.id.slice(0, 12))}`,
