@@ -2,7 +2,8 @@
 // scripts/stack/setup.sh prepares. It starts a busybox and a WebAssembly container there, points
 // the checkpointLens.hosts setting at the stack's prefix, checkpoints busybox from the tree's
 // context menu, then checkpoints the wasm container, which fails, and lands on its diagnosed
-// dump.log. Last it opens the Mounts and Mappings panel on the still running wasm container.
+// dump.log. Then it opens the Mounts and Mappings panel on the still running wasm container, and
+// last it runs Check Before Checkpoint on that container and reads the preflight report.
 // Without the stack's env file the walk records one skipped step and ends.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -137,7 +138,8 @@ export default async function walk({ workbench, step }) {
     await step('checkpoint busybox from the context menu', async () => {
       await rightClickAndRun(busybox, 'Checkpoint Container…');
       const flags = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-      await flags.first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The preflight reads the container's /proc through the prefix before the flags show.
+      await flags.first().waitFor({ state: 'visible', timeout: 120_000 });
       const offered = await flags.allInnerTexts();
       await workbench.screenshot('03-checkpoint-flags');
       expect(offered.some((text) => text.includes('--print-stats')), `flags offered: ${offered.join(' / ')}`);
@@ -267,6 +269,57 @@ export default async function walk({ workbench, step }) {
         return { title, line, status: status.trim() };
       });
     }
+
+    await step('check the wasm container before a checkpoint', async () => {
+      await workbench.runCommand('View: Close All Editors');
+      await workbench.runCommand('Notifications: Clear All Notifications');
+      await rightClickAndRun(wasm, 'Check Before Checkpoint');
+      await page.locator('.tab', { hasText: `Preflight: ${wasm}` }).waitFor({ timeout: 120_000 });
+      const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const verdictWord = report.locator('.verdict-word');
+      await verdictWord.waitFor({ state: 'visible', timeout: 30_000 });
+      const verdict = (await verdictWord.innerText()).trim();
+      const command = (await report.locator('pre.command').innerText()).trim();
+      const blocking = await report.locator('.finding.blocks .title').allInnerTexts();
+      await workbench.screenshot('10-preflight-report-wasm');
+      expect(verdict === 'Will fail', `verdict reads "${verdict}"`);
+      expect(command.startsWith('podman container checkpoint') && command.endsWith(wasm), `command reads "${command}"`);
+      expect(blocking.length > 0, 'the report lists no blocking finding');
+
+      await page.waitForFunction(
+        (name) => [...document.querySelectorAll('.monaco-list-row')].some((element) => element.textContent.includes(name) && element.textContent.includes('will fail')),
+        wasm,
+        { timeout: 30_000 },
+      );
+      const row = (await containerRow(wasm).innerText()).replace(/\s+/g, ' ');
+      // Widen the side bar so that the row shows the verdict beside the name.
+      const sideBar = await page.locator('.part.sidebar').boundingBox();
+      if (sideBar) {
+        const edge = { x: sideBar.x + sideBar.width, y: sideBar.y + sideBar.height / 2 };
+        await page.mouse.move(edge.x, edge.y);
+        await page.mouse.down();
+        await page.mouse.move(edge.x + 260, edge.y, { steps: 5 });
+        await page.mouse.up();
+      }
+      await containerRow(wasm).hover();
+      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Preflight:' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const tooltip = (await hover.innerText()).replace(/\s+/g, ' ');
+      await workbench.screenshot('11-preflight-row-wasm');
+      expect(/will fail: mount-lookup/.test(row), `row reads "${row}"`);
+      return { verdict, command, blocking, row, tooltip: tooltip.slice(tooltip.indexOf('Preflight:')) };
+    });
+
+    await step('open a blocking finding in Mounts and Mappings', async () => {
+      await page.keyboard.press('Escape');
+      await page.locator('.tab', { hasText: `Preflight: ${wasm}` }).click();
+      const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await report.locator('.finding.blocks a', { hasText: 'Show in Mounts and Mappings' }).first().click();
+      await page.locator('.tab.active', { hasText: `Mounts and Mappings: ${wasm} on trixie` }).waitFor({ timeout: 30_000 });
+      const gapsPanel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+      await gapsPanel.locator('.gap-list .gap').first().waitFor({ timeout: 30_000 });
+      await workbench.screenshot('12-preflight-gap-panel');
+    });
   } finally {
     await podman(['rm', '-f', '-t', '0', '--', busybox, wasm]).catch(() => undefined);
   }

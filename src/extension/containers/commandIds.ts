@@ -3,6 +3,7 @@ export const CONTAINERS_VIEW = 'checkpointLens.containers';
 
 export const CONTAINER_COMMANDS = {
   refresh: 'checkpointLens.containers.refresh',
+  checkBeforeCheckpoint: 'checkpointLens.containers.checkBeforeCheckpoint',
   checkpoint: 'checkpointLens.containers.checkpoint',
   checkpointWithDefaults: 'checkpointLens.containers.checkpointWithDefaults',
   checkpointAndExport: 'checkpointLens.containers.checkpointAndExport',
@@ -15,6 +16,8 @@ export const CONTAINER_COMMANDS = {
   cancelOperation: 'checkpointLens.containers.cancelOperation',
   editHosts: 'checkpointLens.containers.editHosts',
   showOutput: 'checkpointLens.containers.showOutput',
+  /** Internal: opens a preflight finding's evidence; the report panel and the in-host tests run it. */
+  openPreflightEvidence: 'checkpointLens.containers.openPreflightEvidence',
 } as const;
 
 /**

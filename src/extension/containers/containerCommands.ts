@@ -6,6 +6,7 @@ import type { Host } from '../../engine/hosts';
 import { OperationRefusedError, type ContainerOperations, type OperationResult } from '../../engine/operations';
 import type { CheckpointOptions, PodmanVersion, RestoreOptions } from '../../engine/podmanArgs';
 import type { CommandRunner } from '../../engine/runner';
+import type { PreflightIntent, PreflightReport } from '../../model/preflight/types';
 import type { Analysis } from '../../model/types';
 import { CRIU_LOG_LANGUAGE } from '../analysisStore';
 import { showExplanation } from '../explanationDocument';
@@ -30,6 +31,8 @@ import { hostFileExists, hostPathSize, sharesLocalFileSystem } from './hostFiles
 import { showLiveGaps } from './liveGaps';
 import { hostLogUri, type HostLogFileSystem } from './logDocuments';
 import { canCheckpoint, canRestore, logPathOf, type ContainerView, type LogKindName } from './model';
+import type { PreflightController } from './preflight';
+import { choicesWithPreflight, missingPreflightFlags, preflightFailedLine, willFailWarning, type PreflightRecord } from './preflightText';
 
 export interface ContainerCommandServices {
   hosts: ContainerHosts;
@@ -42,6 +45,9 @@ export interface ContainerCommandServices {
   log: vscode.LogOutputChannel;
   /** Folder where Show Mounts and Mappings stores the snapshots it collects. */
   storageUri: vscode.Uri;
+  preflight: PreflightController;
+  /** Called with the choices of each flag multi-select as it opens; the in-host tests read them. */
+  onFlagChoices?: (choices: readonly FlagChoice[]) => void;
 }
 
 interface Target {
@@ -51,8 +57,13 @@ interface Target {
 
 type CheckpointMode = 'choose' | 'defaults' | 'export';
 
+/** The commands of the Containers view, and the checkpoint that a preflight report's Run This Checkpoint starts. */
+export interface ContainerCommandsRegistration extends vscode.Disposable {
+  runReportCheckpoint(hostName: string, id: string, record: PreflightRecord): Promise<void>;
+}
+
 /** Registers the commands of the Containers view. Each takes a tree node, or shows a quick pick when run from the palette. */
-export function registerContainerCommands(services: ContainerCommandServices): vscode.Disposable {
+export function registerContainerCommands(services: ContainerCommandServices): ContainerCommandsRegistration {
   const commands = new ContainerCommands(services);
   const register = (id: string, handler: (argument?: unknown) => Promise<void> | void): vscode.Disposable =>
     vscode.commands.registerCommand(id, async (argument?: unknown) => {
@@ -66,8 +77,9 @@ export function registerContainerCommands(services: ContainerCommandServices): v
       }
     });
 
-  return vscode.Disposable.from(
+  const disposable = vscode.Disposable.from(
     register(CONTAINER_COMMANDS.refresh, (argument) => commands.refresh(argument)),
+    register(CONTAINER_COMMANDS.checkBeforeCheckpoint, (argument) => commands.checkBeforeCheckpoint(argument)),
     register(CONTAINER_COMMANDS.checkpoint, (argument) => commands.checkpoint(argument, 'choose')),
     register(CONTAINER_COMMANDS.checkpointWithDefaults, (argument) => commands.checkpoint(argument, 'defaults')),
     register(CONTAINER_COMMANDS.checkpointAndExport, (argument) => commands.checkpoint(argument, 'export')),
@@ -83,6 +95,10 @@ export function registerContainerCommands(services: ContainerCommandServices): v
     }),
     register(CONTAINER_COMMANDS.showOutput, () => services.log.show(true)),
   );
+  return {
+    dispose: () => disposable.dispose(),
+    runReportCheckpoint: (hostName, id, record) => commands.runReportCheckpoint(hostName, id, record),
+  };
 }
 
 class ContainerCommands {
@@ -175,7 +191,15 @@ class ContainerCommands {
           exportPath = await this.chooseExportPath(target);
           if (!exportPath) return;
         }
-        const picked = await this.chooseFlags(target, checkpointFlagChoices(version, defaults.options, mode === 'export'));
+        const intent = intentOf(defaults.options, mode === 'export');
+        const report = await this.preflightBeforeCheckpoint(target, intent);
+        if (report === 'stop') return;
+        let choices = checkpointFlagChoices(version, defaults.options, mode === 'export');
+        if (report) {
+          for (const flag of missingPreflightFlags(choices, report)) this.log.warn(`The preflight asks for ${flag}, which podman ${version.text} does not offer.`);
+          choices = choicesWithPreflight(choices, report);
+        }
+        const picked = await this.chooseFlags(target, choices);
         if (!picked) return;
         options = { ...optionsFromChoices(picked, defaults.options), ...(exportPath ? { export: exportPath } : {}) };
         if (exportPath) {
@@ -192,7 +216,59 @@ class ContainerCommands {
     await this.report('checkpoint', target, version, options, result);
   }
 
+  // --- preflight -------------------------------------------------------------
+
+  async checkBeforeCheckpoint(argument: unknown): Promise<void> {
+    const target = await this.pickContainer(argument, canCheckpoint, 'Choose a running container to check before a checkpoint.');
+    if (!target) return;
+    const version = this.podmanVersion(target.host);
+    if (!version) return;
+    const defaults = parseCheckpointFlags(readContainerSettings().checkpointDefaultFlags, version).options;
+    const outcome = await this.services.preflight.check(target.host, target.container, intentOf(defaults, false), `Checking ${target.container.name} before a checkpoint`);
+    if (outcome.status === 'failed') {
+      void vscode.window.showErrorMessage(`The preflight of ${target.container.name} on host "${target.host.name}" failed: ${outcome.reason}`);
+      return;
+    }
+    if (outcome.status === 'done') this.services.preflight.showReport(target.host.name, target.container.id);
+  }
+
+  /**
+   * Runs the preflight before Checkpoint Container…. Returns its report, undefined when it could
+   * not run or was cancelled (the checkpoint goes on without it), or `stop` when the user chose
+   * not to checkpoint after a will-fail warning.
+   */
+  private async preflightBeforeCheckpoint(target: Target, intent: PreflightIntent): Promise<PreflightReport | 'stop' | undefined> {
+    const outcome = await this.services.preflight.check(target.host, target.container, intent, `Checking ${target.container.name} before the checkpoint`);
+    if (outcome.status === 'cancelled') return undefined;
+    if (outcome.status === 'failed') {
+      void vscode.window.showWarningMessage(preflightFailedLine(target.container.name, outcome.reason));
+      return undefined;
+    }
+    const { report } = outcome.record;
+    if (report.verdict !== 'will-fail') return report;
+
+    const warning = willFailWarning(target.container.name, report);
+    const anyway = 'Checkpoint Anyway';
+    const showReport = 'Show Report';
+    const choice = await vscode.window.showWarningMessage(warning.message, { modal: true, detail: warning.detail }, anyway, showReport);
+    if (choice === anyway) return report;
+    if (choice === showReport) this.services.preflight.showReport(target.host.name, target.container.id);
+    return 'stop';
+  }
+
+  /** Runs the checkpoint of a preflight report: the default flags and the flags the report requests. */
+  async runReportCheckpoint(hostName: string, id: string, record: PreflightRecord): Promise<void> {
+    const host = this.hosts.host(hostName);
+    if (!host) return;
+    const version = this.podmanVersion(host);
+    if (!version) return;
+    const options: CheckpointOptions = { ...parseCheckpointFlags(readContainerSettings().checkpointDefaultFlags, version).options };
+    for (const flag of record.report.flags) options[flag] = true;
+    await this.checkpoint({ kind: 'container', hostName, id }, 'defaults', options);
+  }
+
   private async chooseFlags(target: Target, choices: FlagChoice[]): Promise<FlagChoice[] | undefined> {
+    this.services.onFlagChoices?.(choices);
     const items = choices.map((choice) => ({ label: choice.flag, description: choice.description, picked: choice.picked, choice }));
     const picked = await vscode.window.showQuickPick(items, {
       canPickMany: true,
@@ -484,6 +560,15 @@ class ContainerCommands {
     }
     chosen?.operation.abort.abort();
   }
+}
+
+/** Returns what the preflight checks for: the planned checkpoint's switches that change its findings. */
+function intentOf(options: CheckpointOptions, exporting: boolean): PreflightIntent {
+  const intent: PreflightIntent = {};
+  if (exporting) intent.export = true;
+  if (options.preCheckpoint) intent.preCheckpoint = true;
+  if (options.leaveRunning) intent.leaveRunning = true;
+  return intent;
 }
 
 /** Builds an empty container view for a restore from an archive, whose container is not listed yet. */

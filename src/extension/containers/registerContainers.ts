@@ -3,12 +3,15 @@ import * as vscode from 'vscode';
 import { ContainerOperations } from '../../engine/operations';
 import { ProcessRunner } from '../../engine/runner';
 import { registerCapabilitiesDocuments } from './capabilitiesDocument';
+import type { FlagChoice } from './checkpointChoices';
 import { CONTAINERS_VIEW } from './commandIds';
 import { registerContainerCommands } from './containerCommands';
 import { ContainerHosts } from './containerHosts';
 import { readContainerSettings } from './containerSettings';
 import { ContainersTreeProvider, type ContainerNode } from './containersView';
 import { HostLogFileSystem, LOG_SCHEME } from './logDocuments';
+import { PreflightController } from './preflight';
+import type { PreflightRecord } from './preflightText';
 
 /** Read access to the Containers view for the in-host tests, returned by `activate`. */
 export interface ContainersTestApi {
@@ -16,6 +19,10 @@ export interface ContainersTestApi {
   treeItems(): Array<{ node: ContainerNode; item: vscode.TreeItem; depth: number }>;
   /** Resolves once `predicate` holds for the tree, checking after each change; rejects after `timeoutMs`. */
   waitForTree(predicate: (items: Array<{ node: ContainerNode; item: vscode.TreeItem }>) => boolean, timeoutMs?: number): Promise<void>;
+  /** The choices of the last checkpoint flag multi-select that opened, or undefined before the first. */
+  lastFlagChoices(): readonly FlagChoice[] | undefined;
+  /** The last preflight result of a container, kept even after its state changed. */
+  lastPreflight(hostName: string, id: string): PreflightRecord | undefined;
 }
 
 /**
@@ -29,7 +36,10 @@ export function registerContainers(log: vscode.LogOutputChannel, storageUri: vsc
   const hosts = new ContainerHosts(runner, log, () => readContainerSettings().pollIntervalMs);
   const logs = new HostLogFileSystem(runner, (name) => hosts.host(name));
   const capabilities = registerCapabilitiesDocuments((name) => hosts.snapshot(name));
-  const tree = new ContainersTreeProvider(hosts);
+  // Run This Checkpoint in a report calls into the commands, which are registered after the controller.
+  let runReportCheckpoint: (hostName: string, id: string, record: PreflightRecord) => Promise<void> = async () => undefined;
+  const preflight = new PreflightController({ hosts, runner, log, storageUri, runCheckpoint: (hostName, id, record) => runReportCheckpoint(hostName, id, record) });
+  const tree = new ContainersTreeProvider(hosts, preflight);
   const view = vscode.window.createTreeView(CONTAINERS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
 
   const start = (): void => void hosts.ensureStarted(readContainerSettings);
@@ -66,6 +76,21 @@ export function registerContainers(log: vscode.LogOutputChannel, storageUri: vsc
       check();
     });
 
+  let flagChoices: readonly FlagChoice[] | undefined;
+  const commands = registerContainerCommands({
+    hosts,
+    operations,
+    runner,
+    logs,
+    refreshCapabilities: (name) => capabilities.refresh(name),
+    ensureStarted: () => hosts.ensureStarted(readContainerSettings),
+    log,
+    storageUri,
+    preflight,
+    onFlagChoices: (choices) => (flagChoices = choices),
+  });
+  runReportCheckpoint = (hostName, id, record) => commands.runReportCheckpoint(hostName, id, record);
+
   const disposable = vscode.Disposable.from(
     hosts,
     tree,
@@ -77,10 +102,17 @@ export function registerContainers(log: vscode.LogOutputChannel, storageUri: vsc
     refreshCapabilities,
     vscode.workspace.registerFileSystemProvider(LOG_SCHEME, logs, { isReadonly: true, isCaseSensitive: true }),
     logs,
-    registerContainerCommands({ hosts, operations, runner, logs, refreshCapabilities: (name) => capabilities.refresh(name), ensureStarted: () => hosts.ensureStarted(readContainerSettings), log, storageUri }),
+    preflight,
+    commands,
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('checkpointLens.hosts') && hosts.started) void hosts.configure(readContainerSettings());
     }),
   );
-  return { disposable, testApi: { treeItems, waitForTree } };
+  const testApi: ContainersTestApi = {
+    treeItems,
+    waitForTree,
+    lastFlagChoices: () => flagChoices,
+    lastPreflight: (hostName, id) => preflight.last(hostName, id),
+  };
+  return { disposable, testApi };
 }
