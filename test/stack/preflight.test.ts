@@ -1,0 +1,262 @@
+/**
+ * The preflight on the trixie stack (podman 5.4.2, crun 1.21, runc 1.1.15, CRIU 4.1.1, kernel
+ * 6.18): for each container, predict through the engine, then checkpoint through the engine, and
+ * check that the prediction matched what CRIU did.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+
+import { runPreflightCli } from '../../src/cli/preflight';
+import { RuntimeRefusalError } from '../../src/engine/errors';
+import { ContainerOperations, type OperationResult } from '../../src/engine/operations';
+import type { CheckpointOptions, PodmanVersion } from '../../src/engine/podmanArgs';
+import { runPreflight } from '../../src/engine/preflight';
+import type { PreflightFinding, PreflightReport } from '../../src/model/preflight/types';
+import { assertSucceeded, openEngineSession, runHoldfd, runner, type Runtime, type StackSession } from './harness';
+
+const testOptions = { timeout: 240_000 };
+const operations = new ContainerOperations(runner);
+
+function preflight(session: StackSession, name: string): Promise<PreflightReport> {
+  return runPreflight(runner, session.stack.host, name, {}, { timeoutMs: 120_000 });
+}
+
+function checkpoint(session: StackSession, podmanVersion: PodmanVersion, name: string, options: CheckpointOptions = {}): Promise<OperationResult> {
+  return operations.checkpoint({ host: session.stack.host, podmanVersion, container: name, options: { keep: true, ...options } });
+}
+
+/** Lists the findings as `verdict category check: title`, for assert messages. */
+function describeReport(report: PreflightReport): string {
+  const findings = report.findings.map((finding) => `${finding.verdict} ${finding.category} ${finding.check}: ${finding.title}`);
+  const skipped = report.skipped.map((entry) => `skipped ${entry.check}: ${entry.reason}`);
+  return [`verdict ${report.verdict}`, ...findings, ...skipped].join('\n');
+}
+
+function blockingFinding(report: PreflightReport, category: string): PreflightFinding {
+  const finding = report.findings.find((candidate) => candidate.verdict === 'blocks' && candidate.category === category);
+  assert.ok(finding, `no blocking ${category} finding:\n${describeReport(report)}`);
+  return finding;
+}
+
+/** Asserts that the checkpoint failed in CRIU, and returns the diagnosis with its log. */
+function failedDiagnosis(result: OperationResult): NonNullable<Extract<OperationResult, { status: 'failed' }>['diagnosis']> {
+  if (result.status !== 'failed') assert.fail(`expected the checkpoint to fail, got ${result.status}`);
+  assert.ok(result.diagnosis, `no diagnosis: ${result.error.message}`);
+  assert.ok(result.diagnosis.logText, `dump.log was not read: ${result.diagnosis.readError?.message}`);
+  return result.diagnosis;
+}
+
+async function assertStillRunning(session: StackSession, name: string): Promise<void> {
+  const { State } = await session.inspect(name);
+  assert.equal(State.Running, true, `${name} should keep running after the failed checkpoint`);
+}
+
+for (const runtime of ['crun', 'runc'] as const satisfies readonly Runtime[]) {
+  test(`preflight ${runtime}: plain busybox should work`, testOptions, async (t) => {
+    const opened = await openEngineSession(t, 'trixie');
+    if (!opened) return;
+    const { session, podmanVersion } = opened;
+    const name = session.containerName(`pf-plain-${runtime}`);
+    await session.podman([...session.runArgs(name, runtime), session.stack.images.busybox]);
+    await session.waitForOutput(name, /^tick 1$/m);
+
+    const report = await preflight(session, name);
+    assert.equal(report.verdict, 'should-work', describeReport(report));
+    assert.deepEqual(report.flags, []);
+    assert.equal(report.container.name, name);
+    assert.equal(report.container.runtime, runtime);
+    assert.equal(report.host.criuVersion, '4.1.1');
+    assert.equal(report.command.at(-1), name);
+    assert.ok(!report.command.some((word) => word.startsWith('--file-locks') || word.startsWith('--tcp-established')), report.command.join(' '));
+
+    assertSucceeded(await checkpoint(session, podmanVersion, name));
+  });
+
+  // crun 1.21 and runc 1.1.15 set CRIU's orphan-pts-master, so a terminal does not stop the
+  // checkpoint. On this stack both checkpoint and restore succeed with -t.
+  test(`preflight ${runtime}: terminal container should work`, testOptions, async (t) => {
+    const opened = await openEngineSession(t, 'trixie');
+    if (!opened) return;
+    const { session, podmanVersion } = opened;
+    const name = session.containerName(`pf-tty-${runtime}`);
+    await session.podman([...session.runArgs(name, runtime), '-t', session.stack.images.busybox]);
+    await session.waitForOutput(name, /tick 1/);
+
+    const report = await preflight(session, name);
+    assert.equal(report.verdict, 'should-work', describeReport(report));
+    const tty = report.findings.find((finding) => finding.category === 'tty');
+    assert.ok(tty, `no tty finding:\n${describeReport(report)}`);
+    assert.equal(tty.verdict, 'fine');
+
+    assertSucceeded(await checkpoint(session, podmanVersion, name));
+    const restored = await operations.restore({ host: session.stack.host, podmanVersion, source: { container: name }, options: { keep: true } });
+    assertSucceeded(restored);
+  });
+}
+
+test('preflight crun: loopback TCP will fail until CRIU 4.2', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-tcp');
+  await session.podman([...session.runArgs(name, 'crun'), session.stack.images.probes, '/tcp-loop']);
+  await session.waitForOutput(name, /^tcp-loop: connected on 127\.0\.0\.1:\d+$/m);
+
+  // NOTE: specific to CRIU 4.1.1 on kernel 6.18, which rejects SO_PASSCRED on inet sockets. CRIU
+  // 4.2 reads that option only where the family supports it, so this changes with a newer root.
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'will-fail', describeReport(report));
+  const finding = blockingFinding(report, 'tcp');
+  assert.equal(finding.kbCode, 'tcp.passcred-rejected-by-kernel');
+  assert.match(`${finding.detail} ${JSON.stringify(finding.fixes)}`, /4\.2/);
+  assert.ok(finding.evidence.some((evidence) => evidence.source?.file.endsWith('/net/tcp')), JSON.stringify(finding.evidence));
+
+  for (const options of [{}, { tcpEstablished: true }]) {
+    const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name, options));
+    assert.match(diagnosis.logText!, /sockets: Can't get 1:16 opt/);
+    assert.equal(diagnosis.analysis.rootCause?.code, finding.kbCode);
+    assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+    await assertStillRunning(session, name);
+  }
+});
+
+test('preflight crun: held flock needs --file-locks', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-flock');
+  await session.podman([...session.runArgs(name, 'crun'), session.stack.images.probes, '/flock']);
+  await session.waitForOutput(name, /^flock: holding \/flock\.lock$/m);
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'needs-flags', describeReport(report));
+  assert.deepEqual(report.flags, ['fileLocks']);
+  assert.ok(report.command.includes('--file-locks'), report.command.join(' '));
+  const finding = report.findings.find((candidate) => candidate.verdict === 'needs-flag');
+  assert.equal(finding?.category, 'file-locks');
+  assert.equal(finding?.flag, 'fileLocks');
+
+  // The CLI reaches the same verdict through the stack's prefix and prints the command.
+  let stdout = '';
+  let stderr = '';
+  const status = await runPreflightCli(['--container', name, '--host-prefix-json', JSON.stringify(session.stack.host.prefix), '--host', 'trixie'], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  assert.equal(status, 1, stderr);
+  assert.match(stdout, new RegExp(`^container ${name} on host trixie: checkpoint needs flags$`, 'm'));
+  assert.match(stdout, new RegExp(`^ {2}\\$ podman container checkpoint --file-locks ${name}$`, 'm'));
+
+  const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name));
+  assert.equal(diagnosis.analysis.rootCause?.category, 'file-locks');
+  assert.equal(diagnosis.retryOption, 'fileLocks');
+  await assertStillRunning(session, name);
+
+  assertSucceeded(await checkpoint(session, podmanVersion, name, { fileLocks: true }));
+});
+
+test('preflight crun: wasm container will fail on mounts', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-wasm');
+  await session.podman([...session.runArgs(name, 'crun'), '--annotation', 'module.wasm.image/variant=compat-smart', session.stack.images.wasmTick]);
+  await session.waitForOutput(name, /^wasm tick$/m);
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'will-fail', describeReport(report));
+  const finding = blockingFinding(report, 'mount-lookup');
+
+  const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name));
+  assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+  const logged = /Can't lookup mount=(\d+) for fd=-3 path=\//.exec(diagnosis.logText!);
+  assert.ok(logged, 'no "Can\'t lookup mount=N for fd=-3 path=/" in dump.log');
+  assert.ok(finding.evidence.some((evidence) => evidence.mntId === Number(logged[1])), `mount ${logged[1]} is not in the evidence: ${JSON.stringify(finding.evidence)}`);
+  await assertStillRunning(session, name);
+});
+
+for (const mode of ['map', 'open'] as const) {
+  test(`preflight crun: preserved fd held by ${mode} will fail`, testOptions, async (t) => {
+    const opened = await openEngineSession(t, 'trixie');
+    if (!opened) return;
+    const { session, podmanVersion } = opened;
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'clens-preflight-'));
+    t.after(() => rmSync(directory, { recursive: true, force: true }));
+    const hostFile = path.join(directory, 'hostfile.txt');
+    writeFileSync(hostFile, 'a file outside the container\n');
+    const name = session.containerName(`pf-holdfd-${mode}`);
+    await runHoldfd(session, name, 'crun', mode, hostFile);
+    await session.waitForOutput(name, /^tick 1$/m);
+
+    const report = await preflight(session, name);
+    assert.equal(report.verdict, 'will-fail', describeReport(report));
+    const finding = blockingFinding(report, 'mount-lookup');
+    assert.ok(finding.evidence.some((evidence) => evidence.path === hostFile), `${hostFile} is not in the evidence: ${JSON.stringify(finding.evidence)}`);
+
+    const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name));
+    assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+    assert.match(diagnosis.logText!, new RegExp(`Can't lookup mount=\\d+ for fd=${mode === 'map' ? '-3' : '3'} path=${hostFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    await assertStillRunning(session, name);
+  });
+}
+
+/** Starts busybox holding `/FILE` open on fd 3 after deleting it; `create` writes it. */
+async function runDeletedFile(session: StackSession, name: string, file: string, create: string): Promise<void> {
+  const script = `${create} && exec 3<${file} && /bin/busybox rm ${file} && echo holding && while :; do /bin/busybox sleep 1; done`;
+  await session.podman([...session.runArgs(name, 'crun'), session.stack.images.busybox, '/bin/busybox', 'sh', '-c', script]);
+  await session.waitForOutput(name, /^holding$/m);
+}
+
+test('preflight crun: deleted 2 MiB file will fail', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-ghost');
+  await runDeletedFile(session, name, '/ghost', '/bin/busybox dd if=/dev/zero of=/ghost bs=1024 count=2048 2>/dev/null');
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'will-fail', describeReport(report));
+  const finding = blockingFinding(report, 'ghost-file');
+  assert.ok(finding.evidence.some((evidence) => evidence.fd === 3), JSON.stringify(finding.evidence));
+
+  const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name));
+  assert.match(diagnosis.logText!, /Can't dump ghost file \/ghost of 2097152 size, increase limit/);
+  assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+  await assertStillRunning(session, name);
+});
+
+// CRIU 3.18 and later compare the blocks a deleted file occupies with the ghost limit, not its
+// size, so a sparse 4 MiB file fits under the 1 MiB default.
+test('preflight crun: deleted sparse file should work', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-sparse');
+  await runDeletedFile(session, name, '/sparse', '/bin/busybox truncate -s 4M /sparse');
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'should-work', describeReport(report));
+  assert.ok(!report.findings.some((finding) => finding.category === 'ghost-file' && finding.verdict === 'blocks'), describeReport(report));
+
+  assertSucceeded(await checkpoint(session, podmanVersion, name));
+});
+
+test('preflight: stopped container is named', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const { session } = opened;
+  const name = session.containerName('pf-created');
+  await session.podman(['create', '--pull=never', '--network', 'none', '--label', session.stack.label, '--name', name, session.stack.images.busybox]);
+
+  const error = await preflight(session, name).then(
+    () => assert.fail('expected the preflight of a created container to fail'),
+    (reason: unknown) => reason,
+  );
+  assert.ok(error instanceof RuntimeRefusalError, `got ${String(error)}`);
+  assert.equal(error.reason, 'state-improper');
+  assert.match(error.message, new RegExp(`^Container ${name} is created`));
+  assert.match(error.hint ?? '', new RegExp(`podman start ${name}`));
+});
