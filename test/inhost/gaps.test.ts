@@ -134,7 +134,7 @@ describe('Show Mounts and Mappings for Process', () => {
   });
 
   it('names an unknown host', async () => {
-    assert.match(errorOf(await run({ pid: process.pid, host: 'nope' })), /Host "nope" is not in checkpointLens\.hosts; configured hosts: self, other/);
+    assert.match(errorOf(await run({ pid: process.pid, host: 'nope' })), /Host "nope" is not in checkpointLens\.hosts; configured hosts: (local, )?self, other\./);
   });
 
   it('reports a host prefix that cannot run', async () => {
