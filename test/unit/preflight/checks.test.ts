@@ -302,6 +302,16 @@ describe('preflight fd checks', () => {
     assert.deepEqual(report.criuConfig, [{ file: '/etc/criu/runc.conf', snippet: 'ghost-limit 64M\n', reason: '1 deleted file larger than the ghost limit (ghost-limit)' }]);
   });
 
+  test('socket in no table goes to skipped', () => {
+    const input = syntheticInput({ fds: 'fd 3 -> socket:[999]\n' });
+    input.net = [{ ns: 'net:[1]', pid: 10, tcp: '', tcp6: '', udp: '', udp6: '', unix: '', netlink: '', ssUnix: '' }];
+    const report = runChecks(input);
+    const skipped = report.skipped.filter((item) => item.check === 'unmatched-sockets');
+    assert.equal(skipped.length, 1);
+    assert.match(skipped[0].reason, /^1 socket fd is in no table .*: pid 10 fd 3 -> socket:\[999\]$/);
+    assert.equal(report.verdict, 'should-work');
+  });
+
   test('a deleted file without size goes to skipped', () => {
     const report = runChecks(syntheticInput({ fds: 'fd 3 -> /tmp/gone (deleted)\n' }));
     assert.equal(hasFinding(report, 'ghost-files'), false);

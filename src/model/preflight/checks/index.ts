@@ -22,6 +22,7 @@ import { seccompCheck } from './seccomp';
 import { sharedNamespacesCheck } from './sharedNamespaces';
 import { ttyCheck } from './tty';
 import { unixSocketsCheck } from './unixSockets';
+import { unmatchedSocketsCheck } from './unmatchedSockets';
 import { vdsoCheck } from './vdso';
 
 export const CHECKS: readonly Check[] = [
@@ -37,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   inetSocketsCheck,
   unixSocketsCheck,
   netlinkSocketsCheck,
+  unmatchedSocketsCheck,
   fileLocksCheck,
   fsnotifyCheck,
   ioUringCheck,
