@@ -173,6 +173,9 @@ export default async function walk({ workbench, step }) {
 
   await step('panel beside the log keeps gaps and table in view', async () => {
     await page.locator('.tab', { hasText: 'Mounts and Mappings: snapshot.json' }).click();
+    // The panel reloads its page when it comes to the front; a key pressed before its page
+    // forwards keys to the workbench is lost, so wait for the gap list first.
+    await frame.locator('.gap-list .gap').first().waitFor({ timeout: 20_000 });
     await workbench.runCommand('View: Move Editor into Right Group');
     await page.locator('.tab.active', { hasText: 'Mounts and Mappings: snapshot.json' }).waitFor({ timeout: 10_000 });
     await frame.locator('.gap-list .gap').first().waitFor({ timeout: 20_000 });
