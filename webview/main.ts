@@ -186,6 +186,25 @@ function selectGap(index: number, scroll: boolean): void {
   saveState({ selectedGap: index });
 }
 
+/** Selects the gap of the mapping at `range` (`start-end`), or the mapping itself when it belongs to no gap. */
+function selectMappingRange(range: string): boolean {
+  if (!view) return false;
+  let index = -1;
+  for (let row = 0; row < view.mappings.length && index < 0; row++) {
+    const mapping = view.mappings.row(row);
+    if (`${mapping.start}-${mapping.end}` === range) index = row;
+  }
+  if (index < 0) return false;
+  const gapIndex = view.mappings.row(index).gapIndex;
+  if (gapIndex === null) {
+    selectMapping(index, true);
+    return true;
+  }
+  selectGap(gapIndex, true);
+  gapElements[gapIndex].scrollIntoView({ block: 'nearest' });
+  return true;
+}
+
 function selectGapOfLogLine(line: number): void {
   const index = view?.gaps.findIndex((gap) => gap.logLine === line) ?? -1;
   if (index >= 0) {
@@ -477,7 +496,9 @@ async function start(): Promise<void> {
   saveState({});
   render(view);
 
-  if (reply.focusLogLine !== null) {
+  if (reply.focusMapping && selectMappingRange(reply.focusMapping)) {
+    // Selected by the host's request, e.g. a preflight finding's mapping.
+  } else if (reply.focusLogLine !== null) {
     selectGapOfLogLine(reply.focusLogLine);
   } else if (state?.selectedGap !== null && state?.selectedGap !== undefined && state.selectedGap < gapElements.length) {
     // A restored panel scrolls the gap list and the tree to the selection it had.

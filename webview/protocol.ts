@@ -43,7 +43,7 @@ export type WebviewMessage =
 /** Messages from the extension host to the webview. */
 export type HostMessage =
   /** Reply to `getView`: the rows, the input they came from and a log line whose gap to select first. */
-  | { type: 'view'; requestId: number; view: WireGapView; source: PanelSource; focusLogLine: number | null }
+  | { type: 'view'; requestId: number; view: WireGapView; source: PanelSource; focusLogLine: number | null; focusMapping?: string | null }
   /** Reply to a request that failed, with a message for the user. */
   | { type: 'error'; requestId: number; message: string }
   /** Reply to `showInLog`; `opened` is false when the panel has no log. */

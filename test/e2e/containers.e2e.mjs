@@ -314,11 +314,20 @@ export default async function walk({ workbench, step }) {
       await page.keyboard.press('Escape');
       await page.locator('.tab', { hasText: `Preflight: ${wasm}` }).click();
       const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-      await report.locator('.finding.blocks a', { hasText: 'Show in Mounts and Mappings' }).first().click();
+      // The second evidence line of the mapping card is a library of the runtime's root, not the first gap of the panel.
+      const evidence = report.locator('.finding.blocks .evidence li', { has: report.locator('a', { hasText: 'Show in Mounts and Mappings' }) }).nth(1);
+      const evidenceText = await evidence.locator('code').innerText();
+      const mappedPath = /maps (\S+) at /.exec(evidenceText)?.[1];
+      expect(mappedPath, `no mapped path in the evidence "${evidenceText}"`);
+      await evidence.locator('a').click();
       await page.locator('.tab.active', { hasText: `Mounts and Mappings: ${wasm} on trixie` }).waitFor({ timeout: 30_000 });
       const gapsPanel = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-      await gapsPanel.locator('.gap-list .gap').first().waitFor({ timeout: 30_000 });
+      const selected = gapsPanel.locator('.gap-list .gap[aria-selected="true"]');
+      await selected.waitFor({ timeout: 30_000 });
+      const selectedTitle = await selected.locator('.gap-title').innerText();
       await workbench.screenshot('12-preflight-gap-panel');
+      expect(selectedTitle.includes(mappedPath), `selected gap "${selectedTitle}", expected the one of ${mappedPath}`);
+      return { evidence: evidenceText, selected: selectedTitle };
     });
   } finally {
     await podman(['rm', '-f', '-t', '0', '--', busybox, wasm]).catch(() => undefined);

@@ -243,6 +243,7 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(input.snapshot, null, 2)));
     const argument: SnapshotArgument = {
       snapshot: file,
+      ...(range ? { focusMapping: range } : {}),
       live: { container: record.report.container.name, host: hostName, ...(record.report.container.runtime ? { runtime: record.report.container.runtime } : {}) },
     };
     this.services.log.info(`Opening Mounts and Mappings of ${record.report.container.name} for the mapping ${range ?? '(fd)'}`);

@@ -53,6 +53,8 @@ export class GapsPanel implements vscode.Disposable {
     readonly source: PanelSource,
     private focusLogLine: number | null,
     private readonly log: vscode.LogOutputChannel,
+    /** A mapping's `start-end` range whose gap, or else the mapping, to select first; wins over `focusLogLine`. */
+    private readonly focusMapping: string | null = null,
   ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     panel.webview.options = webviewOptions(extensionUri);
@@ -83,7 +85,7 @@ export class GapsPanel implements vscode.Disposable {
       case 'getView':
         try {
           const view = await loadView(this.source);
-          await this.post({ type: 'view', requestId: message.id, view: packGapView(view), source: this.source, focusLogLine: this.focusLogLine });
+          await this.post({ type: 'view', requestId: message.id, view: packGapView(view), source: this.source, focusLogLine: this.focusLogLine, focusMapping: this.focusMapping });
         } catch (error) {
           const text = (error as Error).message;
           this.log.error(`Mounts and Mappings: ${text}`);

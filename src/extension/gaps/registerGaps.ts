@@ -18,6 +18,8 @@ export interface SnapshotArgument {
   snapshot: vscode.Uri | string;
   log?: vscode.Uri | string;
   focusLogLine?: number;
+  /** A mapping's `start-end` range, as in maps: the panel selects its gap, or the mapping when it is no gap. */
+  focusMapping?: string;
   /** Container the snapshot was just collected from. A panel already open on the same file is replaced, because the file was rewritten. */
   live?: LiveOrigin;
 }
@@ -125,7 +127,7 @@ export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChan
     return panel;
   };
 
-  const show = (source: PanelSource, focusLogLine: number | null, replace = false): GapsPanelHandle => {
+  const show = (source: PanelSource, focusLogLine: number | null, replace = false, focusMapping: string | null = null): GapsPanelHandle => {
     const existing = panels.get(JSON.stringify(source));
     if (existing && replace) existing.panel.dispose();
     else if (existing) {
@@ -136,7 +138,7 @@ export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChan
     const title = panelTitle(source);
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     const webviewPanel = vscode.window.createWebviewPanel(GAPS_VIEW_TYPE, title, column, {});
-    const panel = track(new GapsPanel(webviewPanel, extensionUri, source, focusLogLine, log));
+    const panel = track(new GapsPanel(webviewPanel, extensionUri, source, focusLogLine, log, focusMapping));
     return { title, ready: panel.ready };
   };
 
@@ -150,7 +152,7 @@ export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChan
             ...(argument.live ? { live: argument.live } : {}),
           }
         : await snapshotSourceFromDialog();
-      return source ? show(source, argument?.focusLogLine ?? null, argument?.live !== undefined) : undefined;
+      return source ? show(source, argument?.focusLogLine ?? null, argument?.live !== undefined, argument?.focusMapping ?? null) : undefined;
     }),
     vscode.commands.registerCommand(GAPS_COMMANDS.showFromFiles, async (argument?: FilesArgument) => {
       const source: PanelSource | undefined = argument?.mountinfo
