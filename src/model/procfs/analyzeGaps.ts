@@ -8,10 +8,11 @@ import { type Advice, adviceFor, type GapOwner, ownerOf } from './advice';
 import { parseFdinfo, parseLinkListing } from './fdinfo';
 import { findIdGaps, type IdGap } from './idGaps';
 import { findMountLookupErrors, MAPPING_FD, type MountLookupError } from './logLink';
-import { addressOf, type MapsEntry, parseMaps } from './maps';
+import { MappingPlacer, rangeKey } from './mappingPlacement';
+import { type MapsEntry, parseMaps } from './maps';
 import type { ParseIssue } from './mountinfo';
 import { findContainerMountByPath, type MountTable, type MountTables, readMountTable } from './mountTables';
-import { NO_MOUNT_NEEDED, type Placement, placeByDevice, placeDetachedRoot, placeMountId, type Where } from './placement';
+import { NO_MOUNT_NEEDED, type Placement, placeDetachedRoot, placeMountId, type Where } from './placement';
 import type { Snapshot } from './snapshot';
 
 export interface MountReport {
@@ -27,6 +28,7 @@ export interface MountReport {
 }
 
 export interface MappingReport extends Omit<MapsEntry, 'line'> {
+  /** Shared by the mappings of one file, so replace it rather than change its fields. */
   placement: Placement;
 }
 
@@ -117,24 +119,22 @@ function mountReports(table: MountTable): MountReport[] {
   }));
 }
 
-/** Key of an address range that ignores leading zeros: `0055f3-0056a0` and `55f3-56a0` match. */
-function rangeKey(range: string): string {
-  const [start, end] = range.split('-');
-  return `${addressOf(start).toString(16)}-${addressOf(end ?? '0').toString(16)}`;
-}
-
-/** Index map_files mount ids by range once, so placing 100,000 mappings stays linear. */
-function indexMapFileIds(mapFileIds: Map<string, number>): Map<string, number> {
-  const index = new Map<string, number>();
-  for (const [range, mntId] of mapFileIds) index.set(rangeKey(range), mntId);
-  return index;
-}
-
-function placeMapping(tables: MountTables, entry: Omit<MapsEntry, 'line'>, mapFileIdsByRange: Map<string, number>): Placement {
-  if (entry.kind !== 'file') return NO_MOUNT_NEEDED;
-  const mntId = mapFileIdsByRange.get(rangeKey(`${entry.start}-${entry.end}`));
-  if (mntId !== undefined) return placeMountId(tables, mntId, 'map_files', entry.path, true);
-  return placeByDevice(tables, entry.major, entry.minor, entry.path);
+/** Builds the report of a mapping field by field: object rest and spread are slow for 100,000 of them. */
+function mappingReport(entry: MapsEntry, placement: Placement): MappingReport {
+  return {
+    start: entry.start,
+    end: entry.end,
+    perms: entry.perms,
+    offset: entry.offset,
+    device: entry.device,
+    major: entry.major,
+    minor: entry.minor,
+    inode: entry.inode,
+    path: entry.path,
+    deleted: entry.deleted,
+    kind: entry.kind,
+    placement,
+  };
 }
 
 function targetKind(target: string | null): FdTargetKind {
@@ -275,8 +275,8 @@ export function analyzeGaps(snapshot: Snapshot, log?: GapLog): GapReport {
   const pid = snapshot.pid ?? fdinfoPid;
   const runtimeHandler = RUNTIME_HANDLER.exec(snapshot.cmdline ?? '')?.[1] ?? null;
 
-  const mapFileIdsByRange = indexMapFileIds(mapFileIds);
-  const mappings: MappingReport[] = maps.entries.map(({ line: _line, ...entry }) => ({ ...entry, placement: placeMapping(tables, entry, mapFileIdsByRange) }));
+  const placer = new MappingPlacer(tables, mapFileIds);
+  const mappings: MappingReport[] = maps.entries.map((entry) => mappingReport(entry, placer.place(entry)));
 
   const logLines = new Map<object, MountLookupError>();
   const unmatched: MountLookupError[] = [];
@@ -387,11 +387,14 @@ export function analyzeGaps(snapshot: Snapshot, log?: GapLog): GapReport {
     groups.push({ gap: buildGap(base, null, runtimeHandler), key: `log|${error.line}` });
   }
 
-  const referenced = [
-    ...mappings.filter((mapping) => !mapping.placement.fallback).map((mapping) => mapping.placement.mntId),
-    ...fds.filter((fd) => fd.targetKind === 'path' || fd.targetKind === 'unknown').map((fd) => fd.mntId),
-    ...errors.map((error) => error.mntId),
-  ].filter((id): id is number => id !== null);
+  const referenced = new Set<number>();
+  for (const mapping of mappings) {
+    if (!mapping.placement.fallback && mapping.placement.mntId !== null) referenced.add(mapping.placement.mntId);
+  }
+  for (const fd of fds) {
+    if ((fd.targetKind === 'path' || fd.targetKind === 'unknown') && fd.mntId !== null) referenced.add(fd.mntId);
+  }
+  for (const error of errors) referenced.add(error.mntId);
 
   return {
     pid,

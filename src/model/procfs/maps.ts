@@ -7,7 +7,7 @@
  * Addresses, offsets and inodes stay strings, because they can exceed 2^53: the vsyscall page sits
  * at ffffffffff600000. `addressOf` turns an address into a BigInt for arithmetic.
  */
-import type { ParseIssue } from './mountinfo';
+import { isBlankLine, type ParseIssue } from './mountinfo';
 
 /**
  * Kind of memory behind a mapping, decided from its path and inode:
@@ -60,9 +60,23 @@ export interface MapsParse {
 
 const MAX_TEXT = 200;
 const DELETED = ' (deleted)';
-// Addresses are at most 64 bits (16 hex digits). The kernel pads the path to a column with spaces,
-// so the path starts after the run of spaces that follows the inode.
-const MAPS_LINE = /^([0-9a-f]{1,16})-([0-9a-f]{1,16}) ([r-][w-][x-][ps]) ([0-9a-f]{1,16}) ([0-9a-f]{1,8}):([0-9a-f]{1,8}) (0|[1-9][0-9]{0,19})(?: +(.*))?$/;
+const INVALID_LINE = 'not a maps record: expected "start-end perms offset major:minor inode [path]"';
+// Line terminators, which `.` in the line grammar does not match, so a path cannot contain them.
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const LOWER_HEX = /^[0-9a-f]+$/;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
+const DASH = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COLON = 0x3a;
+const LOWER_A = 0x61;
+const LOWER_F = 0x66;
+const P = 0x70;
+const R = 0x72;
+const S = 0x73;
+const W = 0x77;
+const X = 0x78;
 
 /** Returns the numeric value of a hex address or offset from maps. */
 export function addressOf(hex: string): bigint {
@@ -92,15 +106,75 @@ function kindOf(path: string, inode: string): MappingKind {
   return 'file';
 }
 
-/** Parses one maps line, or returns the reason it is invalid. */
+/**
+ * Returns a hex address or offset the way `addressOf(hex).toString(16)` prints it (lower case, no
+ * leading zeros), without the BigInt for the lower-case hex that maps and map_files contain.
+ */
+export function canonicalHex(hex: string): string {
+  if (!LOWER_HEX.test(hex)) return addressOf(hex).toString(16);
+  return hex.slice(firstSignificantDigit(hex));
+}
+
+/** Compares two lower-case hex numbers without converting them: -1, 0 or 1. */
+function compareHex(left: string, right: string): number {
+  const leftFirst = firstSignificantDigit(left);
+  const rightFirst = firstSignificantDigit(right);
+  const leftDigits = left.length - leftFirst;
+  const rightDigits = right.length - rightFirst;
+  if (leftDigits !== rightDigits) return leftDigits < rightDigits ? -1 : 1;
+  for (let index = 0; index < leftDigits; index++) {
+    const difference = left.charCodeAt(leftFirst + index) - right.charCodeAt(rightFirst + index);
+    if (difference !== 0) return difference < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Returns the index of the first digit that is not a leading zero; the last digit counts always. */
+function firstSignificantDigit(hex: string): number {
+  let index = 0;
+  while (index < hex.length - 1 && hex.charCodeAt(index) === ZERO) index++;
+  return index;
+}
+
+/**
+ * Parses one maps line, or returns the reason it is invalid. The line must match
+ *
+ *     ^([0-9a-f]{1,16})-([0-9a-f]{1,16}) ([r-][w-][x-][ps]) ([0-9a-f]{1,16}) ([0-9a-f]{1,8}):([0-9a-f]{1,8}) (0|[1-9][0-9]{0,19})(?: +(.*))?$
+ *
+ * Addresses are at most 64 bits (16 hex digits). The kernel pads the path to a column with spaces,
+ * so the path starts after the run of spaces that follows the inode.
+ */
 export function parseMapsLine(text: string, line: number): MapsEntry | string {
-  const match = MAPS_LINE.exec(text);
-  if (!match) return 'not a maps record: expected "start-end perms offset major:minor inode [path]"';
-  const [, start, end, perms, offset, major, minor, inode, rawPath = ''] = match;
-  if (addressOf(start) > addressOf(end)) return `start address ${start} is above end address ${end}`;
+  const cursor = new LineCursor(text);
+  cursor.select(0, text.length);
+  return parseSelectedLine(cursor, line);
+}
+
+/**
+ * Parses the line the cursor has selected. The fields are read with the cursor instead of the
+ * regular expression above, because a maps file can have 100,000 lines and the match arrays and
+ * line strings of a regular expression are most of the cost.
+ */
+function parseSelectedLine(cursor: LineCursor, line: number): MapsEntry | string {
+  const start = cursor.address(DASH);
+  if (start === null) return INVALID_LINE;
+  const end = cursor.address(SPACE);
+  if (end === null) return INVALID_LINE;
+  const perms = cursor.perms();
+  if (perms === null) return INVALID_LINE;
+  const offset = cursor.offset();
+  if (offset === null) return INVALID_LINE;
+  const device = cursor.device();
+  if (device === null) return INVALID_LINE;
+  const inode = cursor.inode();
+  if (inode === null) return INVALID_LINE;
+  const rawPath = cursor.rest();
+  if (LINE_TERMINATOR.test(rawPath)) return INVALID_LINE;
+  if (compareHex(start, end) > 0) return `start address ${start} is above end address ${end}`;
 
   const deleted = rawPath.endsWith(DELETED);
-  const path = (deleted ? rawPath.slice(0, -DELETED.length) : rawPath).replace(/\\012/g, '\n');
+  const undeleted = deleted ? rawPath.slice(0, -DELETED.length) : rawPath;
+  const path = undeleted.includes('\\012') ? undeleted.replace(/\\012/g, '\n') : undeleted;
   // `/dev/zero (deleted)` is shared anonymous memory, not a deleted file.
   const isShmem = path === '/dev/zero' || path.startsWith('/SYSV');
   return {
@@ -109,9 +183,9 @@ export function parseMapsLine(text: string, line: number): MapsEntry | string {
     end,
     perms,
     offset,
-    device: `${major}:${minor}`,
-    major: Number.parseInt(major, 16),
-    minor: Number.parseInt(minor, 16),
+    device,
+    major: cursor.major,
+    minor: cursor.minor,
     inode,
     path,
     deleted: deleted && !isShmem,
@@ -119,17 +193,173 @@ export function parseMapsLine(text: string, line: number): MapsEntry | string {
   };
 }
 
+/**
+ * Reads the fields of one line of `text`, from left to right, between the selected start and end.
+ * Each method returns null on a mismatch. One cursor serves all lines of a file, so that a line
+ * costs no string until its fields are cut out.
+ *
+ * Neighbouring lines repeat most fields: the mappings of a library share path, device and inode,
+ * anonymous mappings share `00:00` and `0`, and a mapping often starts where the one before ends.
+ * For an equal field the cursor returns the string it cut for the line before, so that 100,000
+ * entries hold far fewer strings for the garbage collector to copy.
+ */
+class LineCursor {
+  private position = 0;
+  private end = 0;
+  /** Values of `major` and `minor` of the last `device()` call. */
+  major = 0;
+  minor = 0;
+  private readonly recentAddresses = new RecentString();
+  private readonly recentPerms = new RecentString();
+  private readonly recentOffsets = new RecentString();
+  private readonly recentDevices = new RecentString();
+  private readonly recentInodes = new RecentString();
+  private readonly recentPaths = new RecentString();
+
+  constructor(private readonly text: string) {}
+
+  select(start: number, end: number): void {
+    this.position = start;
+    this.end = end;
+  }
+
+  /** Reads a start or end address: 1 to 16 hex digits followed by `terminator`. */
+  address(terminator: number): string | null {
+    return this.hex(16, terminator, this.recentAddresses);
+  }
+
+  /** Reads a file offset: 1 to 16 hex digits followed by a space. */
+  offset(): string | null {
+    return this.hex(16, SPACE, this.recentOffsets);
+  }
+
+  /** Reads `major:minor`, each 1 to 8 hex digits, followed by a space; sets `major` and `minor`. */
+  device(): string | null {
+    const first = this.position;
+    const majorEnd = this.hexDigitsEnd();
+    if (majorEnd - first < 1 || majorEnd - first > 8 || majorEnd >= this.end || this.text.charCodeAt(majorEnd) !== COLON) return null;
+    this.position = majorEnd + 1;
+    const minorEnd = this.hexDigitsEnd();
+    if (minorEnd - this.position < 1 || minorEnd - this.position > 8 || minorEnd >= this.end || this.text.charCodeAt(minorEnd) !== SPACE) return null;
+    this.major = this.hexValue(first, majorEnd);
+    this.minor = this.hexValue(majorEnd + 1, minorEnd);
+    this.position = minorEnd + 1;
+    return this.recentDevices.cut(this.text, first, minorEnd);
+  }
+
+  /** Reads `[r-][w-][x-][ps]` followed by a space. */
+  perms(): string | null {
+    const text = this.text;
+    const at = this.position;
+    if (at + 4 >= this.end || text.charCodeAt(at + 4) !== SPACE) return null;
+    const read = text.charCodeAt(at);
+    const write = text.charCodeAt(at + 1);
+    const execute = text.charCodeAt(at + 2);
+    const sharing = text.charCodeAt(at + 3);
+    if (read !== R && read !== DASH) return null;
+    if (write !== W && write !== DASH) return null;
+    if (execute !== X && execute !== DASH) return null;
+    if (sharing !== P && sharing !== S) return null;
+    this.position = at + 5;
+    return this.recentPerms.cut(text, at, at + 4);
+  }
+
+  /** Reads a decimal inode without leading zeros (at most 20 digits), followed by a space or the end. */
+  inode(): string | null {
+    const first = this.position;
+    let index = first;
+    while (index < this.end && isDigit(this.text.charCodeAt(index))) index++;
+    const digits = index - first;
+    if (digits < 1 || digits > 20 || (digits > 1 && this.text.charCodeAt(first) === ZERO)) return null;
+    if (index < this.end && this.text.charCodeAt(index) !== SPACE) return null;
+    this.position = index;
+    return this.recentInodes.cut(this.text, first, index);
+  }
+
+  /** Returns what follows the spaces after the current position: the path, or '' at the end. */
+  rest(): string {
+    let index = this.position;
+    while (index < this.end && this.text.charCodeAt(index) === SPACE) index++;
+    return this.recentPaths.cut(this.text, index, this.end);
+  }
+
+  private hex(maxDigits: number, terminator: number, recent: RecentString): string | null {
+    const first = this.position;
+    const digitsEnd = this.hexDigitsEnd();
+    const digits = digitsEnd - first;
+    if (digits < 1 || digits > maxDigits || digitsEnd >= this.end || this.text.charCodeAt(digitsEnd) !== terminator) return null;
+    this.position = digitsEnd + 1;
+    return recent.cut(this.text, first, digitsEnd);
+  }
+
+  private hexDigitsEnd(): number {
+    let index = this.position;
+    while (index < this.end && isLowerHex(this.text.charCodeAt(index))) index++;
+    return index;
+  }
+
+  /** Returns the value of at most 8 lower-case hex digits, which fits a double exactly. */
+  private hexValue(first: number, end: number): number {
+    let value = 0;
+    for (let index = first; index < end; index++) {
+      const code = this.text.charCodeAt(index);
+      value = value * 16 + (code <= NINE ? code - ZERO : code - LOWER_A + 10);
+    }
+    return value;
+  }
+}
+
+/** The string last cut from a text for one field, to reuse when the next one is equal. */
+class RecentString {
+  private value = '';
+
+  /** Returns text[start, end), the earlier string when it is equal. */
+  cut(text: string, start: number, end: number): string {
+    if (this.value.length === end - start && text.startsWith(this.value, start)) return this.value;
+    this.value = text.slice(start, end);
+    return this.value;
+  }
+}
+
+function isLowerHex(code: number): boolean {
+  return (code >= ZERO && code <= NINE) || (code >= LOWER_A && code <= LOWER_F);
+}
+
+function isDigit(code: number): boolean {
+  return code >= ZERO && code <= NINE;
+}
+
 /** Parses a whole maps (or smaps header-only) file; bad lines become issues with line numbers. */
 export function parseMaps(text: string): MapsParse {
   const entries: MapsEntry[] = [];
   const issues: ParseIssue[] = [];
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    const raw = lines[index].endsWith('\r') ? lines[index].slice(0, -1) : lines[index];
-    if (raw.trim() === '') continue;
-    const parsed = parseMapsLine(raw, index + 1);
-    if (typeof parsed === 'string') issues.push({ line: index + 1, reason: parsed, text: raw.length > MAX_TEXT ? `${raw.slice(0, MAX_TEXT)}…` : raw });
-    else entries.push(parsed);
+  const cursor = new LineCursor(text);
+  let lineStart = 0;
+  for (let lineNumber = 1; lineStart <= text.length; lineNumber++) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === CARRIAGE_RETURN ? lineEnd - 1 : lineEnd;
+    const start = lineStart;
+    lineStart = lineEnd + 1;
+    if (isBlankRange(text, start, contentEnd)) continue;
+
+    cursor.select(start, contentEnd);
+    const parsed = parseSelectedLine(cursor, lineNumber);
+    if (typeof parsed !== 'string') {
+      entries.push(parsed);
+      continue;
+    }
+    const raw = text.slice(start, contentEnd);
+    issues.push({ line: lineNumber, reason: parsed, text: raw.length > MAX_TEXT ? `${raw.slice(0, MAX_TEXT)}…` : raw });
   }
   return { entries, issues };
+}
+
+/** Returns whether text[start, end) is empty or only white space, cutting it out only when unsure. */
+function isBlankRange(text: string, start: number, end: number): boolean {
+  if (start === end) return true;
+  const first = text.charCodeAt(start);
+  // Printable ASCII other than the space is not white space, so trimming cannot remove it.
+  if (first > SPACE && first < 0x7f) return false;
+  return isBlankLine(text.slice(start, end));
 }

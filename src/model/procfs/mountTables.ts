@@ -45,11 +45,6 @@ export function findMountById(tables: MountTables, mountId: number): MountHit | 
   return null;
 }
 
-function isUnder(path: string, mountPoint: string): boolean {
-  if (mountPoint === '/') return path.startsWith('/');
-  return path === mountPoint || path.startsWith(`${mountPoint}/`);
-}
-
 /**
  * Finds the mount of a file from its device and path: among mounts of that device, the one whose
  * mount point is the longest prefix of the path. This is a guess, because the path in maps and in
@@ -58,43 +53,64 @@ function isUnder(path: string, mountPoint: string): boolean {
  */
 export function findMountByDevice(tables: MountTables, major: number, minor: number, path: string): MountHit | null {
   for (const table of tablesInOrder(tables)) {
-    let best: MountEntry | null = null;
-    for (const mount of mountsByDevice(table).get(`${major}:${minor}`) ?? []) {
-      if (!isUnder(path, mount.mountPoint)) continue;
-      if (best === null || mount.mountPoint.length > best.mountPoint.length) best = mount;
-    }
+    const mountPoints = indexesOf(table).byDevice.get(`${major}:${minor}`);
+    const best = mountPoints === undefined ? null : deepestMountAbove(mountPoints, path);
     if (best) return { table: table.name, mount: best };
   }
   return null;
 }
 
-/**
- * Mounts of a table grouped by `major:minor`, built once per table: a snapshot with 10,000 mounts
- * and 100,000 mappings would otherwise scan every mount for every mapping.
- */
-const deviceIndexes = new WeakMap<MountTable, Map<string, MountEntry[]>>();
-
-function mountsByDevice(table: MountTable): Map<string, MountEntry[]> {
-  let index = deviceIndexes.get(table);
-  if (!index) {
-    index = new Map();
-    for (const mount of table.mounts) {
-      const key = `${mount.major}:${mount.minor}`;
-      const list = index.get(key);
-      if (list) list.push(mount);
-      else index.set(key, [mount]);
-    }
-    deviceIndexes.set(table, index);
-  }
-  return index;
-}
-
 /** Finds the container mount a path lies under (no device known, so only for fd paths). */
 export function findContainerMountByPath(tables: MountTables, path: string): MountHit | null {
-  let best: MountEntry | null = null;
-  for (const mount of tables.container.mounts) {
-    if (!isUnder(path, mount.mountPoint)) continue;
-    if (best === null || mount.mountPoint.length > best.mountPoint.length) best = mount;
-  }
+  const best = deepestMountAbove(indexesOf(tables.container).byMountPoint, path);
   return best ? { table: 'container', mount: best } : null;
+}
+
+/** Mounts of one table keyed by mount point, of all devices and per `major:minor`. Each key keeps the first mount in the table. */
+interface MountPointIndexes {
+  byMountPoint: Map<string, MountEntry>;
+  byDevice: Map<string, Map<string, MountEntry>>;
+}
+
+/**
+ * Indexes built once per table: a snapshot with 10,000 mounts and 100,000 mappings would otherwise
+ * scan every mount for every mapping.
+ */
+const tableIndexes = new WeakMap<MountTable, MountPointIndexes>();
+
+function indexesOf(table: MountTable): MountPointIndexes {
+  let indexes = tableIndexes.get(table);
+  if (indexes) return indexes;
+
+  indexes = { byMountPoint: new Map(), byDevice: new Map() };
+  for (const mount of table.mounts) {
+    const key = `${mount.major}:${mount.minor}`;
+    let mountPoints = indexes.byDevice.get(key);
+    if (!mountPoints) {
+      mountPoints = new Map();
+      indexes.byDevice.set(key, mountPoints);
+    }
+    // Of several mounts on one mount point, the first in the table wins, as in a scan in order.
+    if (!mountPoints.has(mount.mountPoint)) mountPoints.set(mount.mountPoint, mount);
+    if (!indexes.byMountPoint.has(mount.mountPoint)) indexes.byMountPoint.set(mount.mountPoint, mount);
+  }
+  tableIndexes.set(table, indexes);
+  return indexes;
+}
+
+/**
+ * Returns the mount whose mount point is the longest one above `path`: the path itself, the path
+ * cut before one of its slashes, or `/`. A mount point other than `/` is above a path when the path
+ * equals it or continues it with `/`. The lookups try those prefixes from the longest, so the cost
+ * grows with the number of slashes in the path, not with the number of mounts.
+ */
+function deepestMountAbove(mountPoints: Map<string, MountEntry>, path: string): MountEntry | null {
+  if (!path.startsWith('/')) return null;
+  const exact = mountPoints.get(path);
+  if (exact) return exact;
+  for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+    const mount = mountPoints.get(path.slice(0, slash));
+    if (mount) return mount;
+  }
+  return mountPoints.get('/') ?? null;
 }

@@ -73,6 +73,14 @@ export function escapeMountinfoField(field: string): string {
   return field.replace(/[ \t\n\\]/g, (character) => `\\${character.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
 
+/** Returns whether a line is empty or only white space; most lines are decided by their first character. */
+export function isBlankLine(line: string): boolean {
+  const first = line.charCodeAt(0);
+  // Printable ASCII other than the space is not white space, so trimming cannot remove it.
+  if (first > 0x20 && first < 0x7f) return false;
+  return line.trim() === '';
+}
+
 function issue(line: number, reason: string, text: string): ParseIssue {
   return { line, reason, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text };
 }
@@ -139,7 +147,7 @@ export function parseMountinfo(text: string): MountinfoParse {
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index].endsWith('\r') ? lines[index].slice(0, -1) : lines[index];
-    if (raw.trim() === '') continue;
+    if (isBlankLine(raw)) continue;
     const parsed = parseMountinfoLine(raw, index + 1);
     if (typeof parsed === 'string') {
       issues.push(issue(index + 1, parsed, raw));

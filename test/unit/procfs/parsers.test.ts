@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 
 import { parseFdinfo, parseLinkListing, parseProcessLinks } from '../../../src/model/procfs/fdinfo';
-import { addressOf, escapeMapsPath, parseMaps } from '../../../src/model/procfs/maps';
+import { addressOf, escapeMapsPath, parseMaps, parseMapsLine } from '../../../src/model/procfs/maps';
 import { ancestorsOf, buildMountTree, escapeMountinfoField, type MountEntry, parseMountinfo, unescapeMountinfoField } from '../../../src/model/procfs/mountinfo';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'procfs');
@@ -238,6 +238,53 @@ describe('maps properties', () => {
         assert.equal(entry.inode, '123456789012345');
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+// The maps line grammar as one regular expression, to check the field-by-field parser against.
+const MAPS_GRAMMAR = /^([0-9a-f]{1,16})-([0-9a-f]{1,16}) ([r-][w-][x-][ps]) ([0-9a-f]{1,16}) ([0-9a-f]{1,8}):([0-9a-f]{1,8}) (0|[1-9][0-9]{0,19})(?: +(.*))?$/;
+
+describe('maps line grammar', () => {
+  const piece = fc.constantFrom('0', '00', '7', 'f', 'F', 'g', '1234567890abcdef', '0000000000000000f', ' ', '  ', '-', ':', 'r', 'w', 'x', 'p', 's', 'r-xp', 'rw-s', '---p', '\r', '\u2028', '/lib.so', ' (deleted)', '\\012', '[heap]', 'é');
+  const linePiece = fc.oneof(
+    fc.array(piece, { maxLength: 14 }).map((pieces) => pieces.join('')),
+    fc
+      .tuple(
+        fc.constantFrom('7f00', '0', '00007f00', 'ffffffffff600000', '1ffffffffff600000', 'A0'),
+        fc.constantFrom('7f10', '7eff', '0', 'ffffffffff601000', '00007f10'),
+        fc.constantFrom('r--p', 'rwxs', 'r-x', 'rw-pp', 'R--p'),
+        fc.constantFrom('00000000', '1000', '', '00000000000000000'),
+        fc.constantFrom('fe:00', '00:5d', '123456789:0', 'fe:', 'fe-00', '0:0'),
+        fc.constantFrom('0', '2200394', '02200394', '123456789012345678901', '12345678901234567890', 'x'),
+        fc.constantFrom('', ' ', '    /usr/lib/libc.so.6', ' /a b (deleted)', '   [stack]', '\t/tab', ' /cr\r', ' /ls\u2028'),
+      )
+      .map(([start, end, perms, offset, device, inode, tail]) => `${start}-${end} ${perms} ${offset} ${device} ${inode}${tail}`),
+  );
+
+  test('parser accepts what the grammar accepts', () => {
+    fc.assert(
+      fc.property(linePiece, (text) => {
+        const match = MAPS_GRAMMAR.exec(text);
+        const parsed = parseMapsLine(text, 1);
+        if (!match) {
+          assert.equal(typeof parsed, 'string', `accepted ${JSON.stringify(text)}`);
+          return;
+        }
+        const [, start, end, perms, offset, major, minor, inode, rawPath = ''] = match;
+        if (BigInt(`0x${start}`) > BigInt(`0x${end}`)) {
+          assert.equal(parsed, `start address ${start} is above end address ${end}`);
+          return;
+        }
+        assert.notEqual(typeof parsed, 'string', `rejected ${JSON.stringify(text)}`);
+        const entry = parsed as Exclude<typeof parsed, string>;
+        assert.deepEqual([entry.start, entry.end, entry.perms, entry.offset, entry.device, entry.inode], [start, end, perms, offset, `${major}:${minor}`, inode]);
+        assert.equal(entry.major, Number.parseInt(major, 16));
+        assert.equal(entry.minor, Number.parseInt(minor, 16));
+        const undeleted = rawPath.endsWith(' (deleted)') ? rawPath.slice(0, -' (deleted)'.length) : rawPath;
+        assert.equal(entry.path, undeleted.replace(/\\012/g, '\n'));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
