@@ -63,7 +63,8 @@ export function buildContext(input: PreflightInput, sinks: ContextSinks): CheckC
   const snapshots = splitByProcess(input.snapshot);
   for (let index = 0; index < snapshots.length; index++) {
     const snapshot = snapshots[index];
-    const pid = snapshot.pid ?? input.processes[index]?.pid ?? input.container.pid ?? 0;
+    const fdinfoPid = /^==\s+\/proc\/(\d{1,10})\//m.exec(snapshot.fdinfo ?? '')?.[1];
+    const pid = snapshot.pid ?? input.processes[index]?.pid ?? (fdinfoPid === undefined ? undefined : Number(fdinfoPid)) ?? input.container.pid ?? 0;
     const extras = input.processes.find((candidate) => candidate.pid === pid) ?? input.processes[index];
     const fds: FdEntry[] = [];
     if (snapshot.fds !== undefined) {

@@ -49,23 +49,44 @@ function evidenceOf(process: ProcessView, gap: Gap, mapsLines: Map<string, numbe
   return evidence;
 }
 
-function gapFinding(ctx: CheckContext, process: ProcessView, gap: Gap, mapsLines: Map<string, number>): PreflightFinding {
+/** Gaps of one process that share a place and an owner, e.g. all libraries from the runtime's root. */
+interface GapGroup {
+  gaps: Gap[];
+  evidence: Evidence[];
+}
+
+function groupFinding(ctx: CheckContext, group: GapGroup): PreflightFinding {
+  const gap = group.gaps[0];
   const mapped = gap.kind === 'mapping' || gap.kind === 'exe';
   const fd = mapped ? MAPPING_FD : (gap.fd ?? -1);
   const message = `Can't lookup mount=${gap.mntId ?? 0} for fd=${fd} path=${gap.path ?? ''}`;
   const kbCode = mapped ? 'mount-lookup.mapping-mount-not-in-namespace' : 'mount-lookup.fd-mount-not-in-namespace';
-  const adviceFixes: Fix[] = gap.advice.map((advice) => ({ description: advice.action }));
+  const count = group.gaps.length;
+  const guessed = group.gaps.some((item) => item.fallback);
+  const adviceFixes: Fix[] = [];
+  for (const item of group.gaps) {
+    for (const advice of item.advice) {
+      if (!adviceFixes.some((fix) => fix.description === advice.action)) adviceFixes.push({ description: advice.action });
+    }
+  }
   const finding = makeFinding(ctx, 'mapping-gaps', {
     category: 'mount-lookup',
     verdict: 'blocks',
-    title: `${gap.kind === 'mapping' ? 'a mapped file' : gap.kind === 'fd' ? 'an open file' : `the ${gap.kind}`} lies outside the container's mounts`,
-    detail: `${gap.ownerText}. ${gap.reason}. CRIU finds no mount ${gap.mntId ?? ''} in the container's mount namespace and stops with "${message}".${gap.fallback ? ' The mount was chosen by device and path because no mount id was readable, so it may be wrong.' : ''}${gap.verdict ? ` ${gap.verdict}` : ''}`.replace(/\s+/g, ' '),
-    evidence: [evidenceOf(process, gap, mapsLines)],
+    title: `${count} file${count === 1 ? '' : 's'} in ${WHERE_TEXT[gap.where]}`,
+    detail: `${gap.ownerText}. ${gap.reason}. CRIU finds no such mount in the container's mount namespace and stops at the first of these files, e.g. with "${message}".${guessed ? ' Some mounts were chosen by device and path because no mount id was readable, so they may be wrong.' : ''}${gap.verdict ? ` ${gap.verdict}` : ''}`.replace(/\s+/g, ' '),
+    evidence: group.evidence,
     kbCode,
     kbMessage: message,
   });
   finding.fixes = [...adviceFixes, ...finding.fixes];
   return finding;
+}
+
+/** Returns the file name of an input of the gap analysis, for `inputIssues`. */
+function inputFile(pid: number, input: string): string {
+  if (input === 'mountinfo' || input === 'maps' || input === 'fdinfo') return `/proc/${pid}/${input}`;
+  if (input === 'fd listing') return `/proc/${pid}/fd`;
+  return input;
 }
 
 export const mappingGapsCheck: Check = {
@@ -78,10 +99,11 @@ export const mappingGapsCheck: Check = {
         continue;
       }
       const report = analyzeGaps(process.snapshot);
-      for (const item of report.issues) ctx.reportIssues(`/proc/${process.pid}/${item.input}`, [{ line: item.line, reason: item.reason, text: item.text }]);
+      for (const item of report.issues) ctx.reportIssues(inputFile(process.pid, item.input), [{ line: item.line, reason: item.reason, text: item.text }]);
       if (report.gaps.length === 0) continue;
       const mapsLines = new Map<string, number>();
       for (const entry of parseMaps(process.snapshot.maps).entries) mapsLines.set(`${entry.start}-${entry.end}`, entry.line);
+      const groups = new Map<string, GapGroup>();
       for (const gap of report.gaps) {
         // CRIU dumps memfd contents itself (criu/memfd.c) and looks up no mount for them.
         if (gap.path?.startsWith('/memfd:')) continue;
@@ -89,8 +111,13 @@ export const mappingGapsCheck: Check = {
           ctx.skip('mapping-gaps', `pid ${process.pid}: ${gap.kind} ${gap.path ?? ''} could not be placed: ${gap.reason}`);
           continue;
         }
-        findings.push(gapFinding(ctx, process, gap, mapsLines));
+        const key = `${gap.where}|${gap.owner}`;
+        const group = groups.get(key) ?? { gaps: [], evidence: [] };
+        group.gaps.push(gap);
+        group.evidence.push(evidenceOf(process, gap, mapsLines));
+        groups.set(key, group);
       }
+      for (const group of groups.values()) findings.push(groupFinding(ctx, group));
     }
     return findings;
   },
