@@ -3,7 +3,7 @@
  * only maps of type BPF_MAP_TYPE_HASH (1) and BPF_MAP_TYPE_ARRAY (2) (criu/bpfmap.c). Their fdinfo
  * shows the type as `map_type:`.
  */
-import { parseFdinfo } from '../../procfs/fdinfo';
+import { type FdinfoBlock, parseFdinfo } from '../../procfs/fdinfo';
 import type { Check } from '../finding';
 import { makeFinding } from '../finding';
 import type { Evidence, PreflightFinding } from '../types';
@@ -19,9 +19,10 @@ export const bpfMapsCheck: Check = {
     for (const process of ctx.processes) {
       const maps = process.fds.filter((entry) => entry.target === 'anon_inode:bpf-map');
       if (maps.length === 0) continue;
-      const blocks = parseFdinfo(process.snapshot.fdinfo ?? '').blocks;
+      const blocksByFd = new Map<number, FdinfoBlock>();
+      for (const block of parseFdinfo(process.snapshot.fdinfo ?? '').blocks) if (block.fd !== null) blocksByFd.set(block.fd, block);
       for (const entry of maps) {
-        const block = blocks.find((candidate) => candidate.fd === entry.fd);
+        const block = blocksByFd.get(entry.fd);
         const mapType = block?.extra.map_type;
         const item: Evidence = { text: `pid ${process.pid} fd ${entry.fd} -> ${entry.target} map_type ${mapType ?? 'unknown'}`, pid: process.pid, fd: entry.fd, source: { file: `/proc/${process.pid}/fdinfo/${entry.fd}` } };
         if (mapType !== undefined && SUPPORTED_MAP_TYPES.has(mapType)) {
