@@ -57,6 +57,7 @@ export default async function walk({ workbench, step }) {
   const suffix = randomBytes(3).toString('hex');
   const busybox = `walk-bb-${suffix}`;
   const wasm = `walk-wasm-${suffix}`;
+  const flock = `walk-flock-${suffix}`;
   const podman = (args, options = {}) => run(prefix[0], [...prefix.slice(1), 'podman', ...args], { timeout: 120_000, ...options });
 
   try {
@@ -65,6 +66,8 @@ export default async function walk({ workbench, step }) {
       await podman([...common, '--name', busybox, env.get('IMAGE_BUSYBOX')]);
       // crun's wasmedge handler runs the module inside the crun process, which CRIU cannot dump.
       await podman([...common, '--name', wasm, '--annotation', 'module.wasm.image/variant=compat-smart', env.get('IMAGE_WASM_TICK')]);
+      // The probes image's /flock holds a flock on /flock.lock, so its checkpoint needs --file-locks.
+      await podman([...common, '--name', flock, env.get('IMAGE_PROBES'), '/flock']);
       const deadline = Date.now() + 30_000;
       for (;;) {
         const { stdout, stderr } = await podman(['logs', '--', wasm]);
@@ -72,7 +75,7 @@ export default async function walk({ workbench, step }) {
         expect(Date.now() < deadline, `${wasm} printed no "wasm tick" within 30 s`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      return { busybox, wasm };
+      return { busybox, wasm, flock };
     });
     if (!started) return;
 
@@ -125,7 +128,7 @@ export default async function walk({ workbench, step }) {
       await containerRow(name).click({ button: 'right' });
       const item = page.locator('.context-view .monaco-menu .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(action)}$`) }) });
       await item.first().waitFor({ state: 'visible', timeout: 10_000 });
-      await workbench.screenshot(`context-menu-${name.startsWith('walk-bb') ? 'busybox' : 'wasm'}`);
+      await workbench.screenshot(`context-menu-${name.replace(/^walk-(\w+)-.*$/, '$1')}`);
       await item.first().click();
       // When an event refresh redraws the row between the right-click and the click, VS Code runs
       // the command without the row, and the command asks for the container instead: pick it there.
@@ -273,6 +276,15 @@ export default async function walk({ workbench, step }) {
     await step('check the wasm container before a checkpoint', async () => {
       await workbench.runCommand('View: Close All Editors');
       await workbench.runCommand('Notifications: Clear All Notifications');
+      // Widen the side bar so that the rows show the verdict beside the name.
+      const sideBar = await page.locator('.part.sidebar').boundingBox();
+      if (sideBar) {
+        const edge = { x: sideBar.x + sideBar.width, y: sideBar.y + sideBar.height / 2 };
+        await page.mouse.move(edge.x, edge.y);
+        await page.mouse.down();
+        await page.mouse.move(edge.x + 260, edge.y, { steps: 5 });
+        await page.mouse.up();
+      }
       await rightClickAndRun(wasm, 'Check Before Checkpoint');
       await page.locator('.tab', { hasText: `Preflight: ${wasm}` }).waitFor({ timeout: 120_000 });
       const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -283,7 +295,7 @@ export default async function walk({ workbench, step }) {
       const blocking = await report.locator('.finding.blocks .title').allInnerTexts();
       await workbench.screenshot('10-preflight-report-wasm');
       expect(verdict === 'Will fail', `verdict reads "${verdict}"`);
-      expect(command.startsWith('podman container checkpoint') && command.endsWith(wasm), `command reads "${command}"`);
+      expect(command === `podman container checkpoint ${wasm}`, `command reads "${command}"`);
       expect(blocking.length > 0, 'the report lists no blocking finding');
 
       await page.waitForFunction(
@@ -292,15 +304,6 @@ export default async function walk({ workbench, step }) {
         { timeout: 30_000 },
       );
       const row = (await containerRow(wasm).innerText()).replace(/\s+/g, ' ');
-      // Widen the side bar so that the row shows the verdict beside the name.
-      const sideBar = await page.locator('.part.sidebar').boundingBox();
-      if (sideBar) {
-        const edge = { x: sideBar.x + sideBar.width, y: sideBar.y + sideBar.height / 2 };
-        await page.mouse.move(edge.x, edge.y);
-        await page.mouse.down();
-        await page.mouse.move(edge.x + 260, edge.y, { steps: 5 });
-        await page.mouse.up();
-      }
       await containerRow(wasm).hover();
       const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Preflight:' }).first();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
@@ -314,8 +317,11 @@ export default async function walk({ workbench, step }) {
       await page.keyboard.press('Escape');
       await page.locator('.tab', { hasText: `Preflight: ${wasm}` }).click();
       const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-      // The second evidence line of the mapping card is a library of the runtime's root, not the first gap of the panel.
-      const evidence = report.locator('.finding.blocks .evidence li', { has: report.locator('a', { hasText: 'Show in Mounts and Mappings' }) }).nth(1);
+      // A library mapped from the runtime's root: its gap is not the first one of the panel, which is selected anyway.
+      const evidence = report
+        .locator('.finding.blocks .evidence li', { has: report.locator('a', { hasText: 'Show in Mounts and Mappings' }) })
+        .filter({ hasText: / maps \/usr\/lib\/\S+ at / })
+        .first();
       const evidenceText = await evidence.locator('code').innerText();
       const mappedPath = /maps (\S+) at /.exec(evidenceText)?.[1];
       expect(mappedPath, `no mapped path in the evidence "${evidenceText}"`);
@@ -329,7 +335,42 @@ export default async function walk({ workbench, step }) {
       expect(selectedTitle.includes(mappedPath), `selected gap "${selectedTitle}", expected the one of ${mappedPath}`);
       return { evidence: evidenceText, selected: selectedTitle };
     });
+
+    await step('check the flock holder and find --file-locks ticked', async () => {
+      await workbench.runCommand('View: Close All Editors');
+      await rightClickAndRun(flock, 'Check Before Checkpoint');
+      await page.locator('.tab', { hasText: `Preflight: ${flock}` }).waitFor({ timeout: 120_000 });
+      const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await report.locator('.verdict-word').waitFor({ state: 'visible', timeout: 30_000 });
+      const verdict = (await report.locator('.verdict-word').innerText()).trim();
+      const command = (await report.locator('pre.command').innerText()).trim();
+      await page.waitForFunction(
+        (name) => [...document.querySelectorAll('.monaco-list-row')].some((element) => element.textContent.includes(name) && element.textContent.includes('needs --file-locks')),
+        flock,
+        { timeout: 30_000 },
+      );
+      await workbench.screenshot('13-preflight-report-flock');
+      expect(verdict === 'Works with flags', `verdict reads "${verdict}"`);
+      expect(command === `podman container checkpoint --file-locks ${flock}`, `command reads "${command}"`);
+
+      await rightClickAndRun(flock, 'Checkpoint Container…');
+      const flags = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await flags.first().waitFor({ state: 'visible', timeout: 120_000 });
+      const rows = await page.evaluate(() =>
+        [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')].map((row) => ({
+          text: row.textContent.replace(/\s+/g, ' ').trim(),
+          checked: row.getAttribute('aria-checked') ?? row.querySelector('[aria-checked]')?.getAttribute('aria-checked') ?? String(row.querySelector('input[type=checkbox]')?.checked),
+        })),
+      );
+      await workbench.screenshot('14-checkpoint-flags-preticked');
+      await page.keyboard.press('Escape');
+      const locks = rows.find((row) => row.text.startsWith('--file-locks'));
+      expect(locks, `no --file-locks row: ${JSON.stringify(rows)}`);
+      expect(locks.checked === 'true', `--file-locks is not ticked: ${JSON.stringify(locks)}`);
+      expect(/Needed: /.test(locks.text), `--file-locks row reads "${locks.text}"`);
+      return { verdict, command, locks };
+    });
   } finally {
-    await podman(['rm', '-f', '-t', '0', '--', busybox, wasm]).catch(() => undefined);
+    await podman(['rm', '-f', '-t', '0', '--', busybox, wasm, flock]).catch(() => undefined);
   }
 }

@@ -349,6 +349,14 @@ describe('preflightReportHtml', () => {
     assert.equal(merged.match(/<pre>external mnt\[\]:m<\/pre>/g)?.length, 1);
   });
 
+  it('folds evidence beyond five lines', () => {
+    const lines = (count: number) => ({ ...tcpFinding, evidence: Array.from({ length: count }, (_, index) => ({ text: `line ${index}` })) });
+    const six = preflightReportHtml(report({ verdict: 'needs-flags', findings: [lines(6)] }), input, { cspSource: 'x', nonce: 'n', canRun: true });
+    assert.ok(!six.includes('more</summary>'), 'a single line was folded');
+    const seven = preflightReportHtml(report({ verdict: 'needs-flags', findings: [lines(7)] }), input, { cspSource: 'x', nonce: 'n', canRun: true });
+    assert.match(seven, /<summary>2 more<\/summary>/);
+  });
+
   it('shows fix snippets as code', () => {
     assert.match(page, /<pre>external mnt\[\]:m<\/pre>/);
   });

@@ -85,6 +85,11 @@ function copyButton(text: string): string {
 const EVIDENCE_SHOWN = 5;
 const FIXES_SHOWN = 4;
 
+/** Returns how many items to show before folding the rest: all of them when only one would be folded. */
+function shownCount(total: number, limit: number): number {
+  return total <= limit + 1 ? total : limit;
+}
+
 function evidenceHtml(finding: PreflightFinding, index: number, evidenceIndex: number, input: PreflightInput | undefined): string {
   const evidence = finding.evidence[evidenceIndex];
   const target = evidenceTarget(finding, evidence, input);
@@ -124,10 +129,11 @@ function groupHtml(report: PreflightReport, group: FindingGroup, input: Prefligh
   }
 
   const evidence = members.flatMap(({ finding, index }) => finding.evidence.map((_, evidenceIndex) => evidenceHtml(finding, index, evidenceIndex, input)));
-  if (evidence.length > 0) parts.push('<ul class="evidence">', ...evidence.slice(0, EVIDENCE_SHOWN), '</ul>');
-  if (evidence.length > EVIDENCE_SHOWN) {
-    const hidden = evidence.length - EVIDENCE_SHOWN;
-    parts.push(`<details class="more"><summary>${hidden} more</summary><ul class="evidence">`, ...evidence.slice(EVIDENCE_SHOWN), '</ul></details>');
+  const evidenceShown = shownCount(evidence.length, EVIDENCE_SHOWN);
+  if (evidence.length > 0) parts.push('<ul class="evidence">', ...evidence.slice(0, evidenceShown), '</ul>');
+  if (evidence.length > evidenceShown) {
+    const hidden = evidence.length - evidenceShown;
+    parts.push(`<details class="more"><summary>${hidden} more</summary><ul class="evidence">`, ...evidence.slice(evidenceShown), '</ul></details>');
   }
 
   const fixes = uniqueBy(
@@ -142,10 +148,11 @@ function groupHtml(report: PreflightReport, group: FindingGroup, input: Prefligh
       lines.push('</li>');
       return lines.join('');
     });
-    parts.push('<div class="fixes"><div class="label">Fixes</div><ol>', ...fixHtml.slice(0, FIXES_SHOWN), '</ol>');
-    if (fixHtml.length > FIXES_SHOWN) {
-      const hidden = fixHtml.length - FIXES_SHOWN;
-      parts.push(`<details class="more"><summary>${hidden} more fix${hidden === 1 ? '' : 'es'}</summary><ol start="${FIXES_SHOWN + 1}">`, ...fixHtml.slice(FIXES_SHOWN), '</ol></details>');
+    const fixesShown = shownCount(fixHtml.length, FIXES_SHOWN);
+    parts.push('<div class="fixes"><div class="label">Fixes</div><ol>', ...fixHtml.slice(0, fixesShown), '</ol>');
+    if (fixHtml.length > fixesShown) {
+      const hidden = fixHtml.length - fixesShown;
+      parts.push(`<details class="more"><summary>${hidden} more fixes</summary><ol start="${fixesShown + 1}">`, ...fixHtml.slice(fixesShown), '</ol></details>');
     }
     parts.push('</div>');
   }
