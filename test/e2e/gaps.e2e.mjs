@@ -1,8 +1,8 @@
-// Walk through the "Mounts and Mappings" panel: open the wasm snapshot through the palette and the
-// file dialog, check the gap list, select a gap, reload the window and check that the panel comes
-// back with the same gap, mapping and mount selected, scroll the virtualized table, put the panel
-// beside the log, then open a snapshot whose mount point is markup and check that it shows as text
-// and runs nothing.
+// Walk through the "Mounts and Mappings" panel. Open the wasm snapshot through the palette and the
+// file dialog, check the gap list and select a gap. Reload the window and check that the panel
+// comes back with the same gap, mapping and mount selected. Scroll the virtualized table and put
+// the panel beside the log. Last, open a snapshot whose mount point is markup and check that it
+// shows as text and runs nothing.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -173,8 +173,8 @@ export default async function walk({ workbench, step }) {
 
   await step('panel beside the log keeps gaps and table in view', async () => {
     await page.locator('.tab', { hasText: 'Mounts and Mappings: snapshot.json' }).click();
-    // The panel reloads its page when it comes to the front; a key pressed before its page
-    // forwards keys to the workbench is lost, so wait for the gap list first.
+    // The panel reloads its page when it comes to the front. A key pressed before that page
+    // forwards keys to the workbench is lost, so the step waits for the gap list first.
     await frame.locator('.gap-list .gap').first().waitFor({ timeout: 20_000 });
     await workbench.runCommand('View: Move Editor into Right Group');
     await page.locator('.tab.active', { hasText: 'Mounts and Mappings: snapshot.json' }).waitFor({ timeout: 10_000 });

@@ -86,7 +86,8 @@ describe('Show Mounts and Mappings for Process', () => {
   const configuration = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('checkpointLens');
   const run = (argument: unknown): Thenable<ProcessCommandResult> => vscode.commands.executeCommand<ProcessCommandResult>(GAPS_COMMANDS.showForProcess, argument);
   const errorOf = (result: ProcessCommandResult): string => {
-    assert.ok(result && 'error' in result, `expected an error, got ${JSON.stringify(result)}`);
+    assert.ok(result, 'the command returned nothing');
+    assert.ok('error' in result, `expected an error, got ${JSON.stringify(result)}`);
     return result.error;
   };
 
@@ -110,7 +111,8 @@ describe('Show Mounts and Mappings for Process', () => {
 
   it('reads the extension host process', async () => {
     const result = await run({ pid: process.pid, host: 'self' });
-    assert.ok(result && 'ready' in result, `result: ${JSON.stringify(result)}`);
+    assert.ok(result, 'the command returned nothing');
+    assert.ok('ready' in result, `expected a panel, got ${JSON.stringify(result)}`);
     assert.equal(result.title, `Mounts and Mappings: PID ${process.pid} on self`);
     const ready = await withTimeout(result.ready, 'the ready message');
     // Node maps its binary, libc and many anonymous areas.

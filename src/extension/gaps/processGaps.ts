@@ -1,7 +1,7 @@
 /**
- * "Show Mounts and Mappings for Process…": asks for a PID (and a host when several are
- * configured), collects the process's /proc through the host's command prefix and opens the
- * Mounts and Mappings panel on the snapshot.
+ * "Show Mounts and Mappings for Process…": prompts for a PID (and a host when several are
+ * configured) and collects the process's /proc through the host's command prefix into a
+ * snapshot, which registerGaps opens in the Mounts and Mappings panel.
  */
 import * as vscode from 'vscode';
 
@@ -18,7 +18,7 @@ export interface ProcessArgument {
   host?: string;
 }
 
-/** Where a collected process snapshot was written, for the panel to open. */
+/** A collected process snapshot: its file, PID and host. */
 export interface CollectedProcess {
   snapshot: vscode.Uri;
   pid: number;
@@ -39,7 +39,7 @@ const CHECK_SCRIPT = '[ -d "/proc/$1" ] || exit 3; cat "/proc/$1/maps" >/dev/nul
 /** A positive decimal of at most ten digits, as the CLI's --pid accepts; Linux PIDs stay below 2^22 on 64-bit. */
 const PID_PATTERN = /^[1-9][0-9]{0,9}$/;
 
-/** Returns a message that says why `text` is not a PID, or undefined when it is one. */
+/** Returns a message that explains why `text` is not a PID, or undefined when it is one. */
 export function pidProblem(text: string): string | undefined {
   const value = text.trim();
   if (value === '') return 'Enter the process ID, a positive whole number such as 4242.';
