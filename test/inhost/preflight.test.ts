@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
@@ -18,6 +19,21 @@ const run = promisify(execFile);
 
 const STACK_ENV = process.env.CHECKPOINT_LENS_STACK_ENV ?? path.join(process.env.CHECKPOINT_LENS_STACK_CACHE ?? '/var/cache/checkpoint-lens/stack', 'stack.env');
 const HOST_NAME = 'trixie';
+/** The same stack behind a prefix that runs only podman, criu and the runtimes, so reading /proc fails. */
+const NO_PROC_HOST = 'trixie-no-proc';
+
+/** Writes a prefix script that passes podman, criu, crun and runc to `prefix` and rejects every other program. */
+function writeNoProcPrefix(prefix: string[]): { dir: string; script: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'checkpoint-lens-no-proc-'));
+  const quoted = prefix.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  const script = path.join(dir, 'prefix');
+  writeFileSync(
+    script,
+    `#!/bin/sh\ncase "$1" in\n  podman|criu|crun|runc) exec ${quoted} "$@" ;;\nesac\necho "no-proc prefix: $1 is not allowed" >&2\nexit 126\n`,
+  );
+  chmodSync(script, 0o755);
+  return { dir, script };
+}
 
 function readStackEnv(file: string): Map<string, string> {
   const values = new Map<string, string>();
@@ -33,18 +49,20 @@ describe('Check Before Checkpoint on the trixie stack', function () {
   let exports: ExtensionExports;
   let prefix: string[] = [];
   let env = new Map<string, string>();
+  let noProc: { dir: string; script: string } | undefined;
   const suffix = randomBytes(3).toString('hex');
   const busybox = `h5-pf-bb-${suffix}`;
   const flock = `h5-pf-flock-${suffix}`;
   const configuration = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('checkpointLens');
   const podman = (args: string[]) => run(prefix[0], [...prefix.slice(1), 'podman', ...args], { timeout: 120_000 });
 
-  const nodeOf = (name: string): Extract<ContainerNode, { kind: 'container' }> => {
-    const found = exports.containers.treeItems().find(({ node, item }) => node.kind === 'container' && item.label === name);
+  const nodeOf = (name: string, hostName = HOST_NAME): Extract<ContainerNode, { kind: 'container' }> => {
+    const found = exports.containers.treeItems().find(({ node, item }) => node.kind === 'container' && node.hostName === hostName && item.label === name);
     assert.ok(found, `${name} is not listed`);
     return found.node as Extract<ContainerNode, { kind: 'container' }>;
   };
-  const descriptionOf = (name: string): string => String(exports.containers.treeItems().find(({ item }) => item.label === name)?.item.description ?? '');
+  const descriptionOf = (name: string): string =>
+    String(exports.containers.treeItems().find(({ node, item }) => node.kind === 'container' && node.hostName === HOST_NAME && item.label === name)?.item.description ?? '');
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
@@ -68,16 +86,24 @@ describe('Check Before Checkpoint on the trixie stack', function () {
     const extension = vscode.extensions.getExtension<ExtensionExports>(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} not found`);
     exports = await extension.activate();
-    await configuration().update('hosts', [{ name: HOST_NAME, prefix }], vscode.ConfigurationTarget.Global);
+    noProc = writeNoProcPrefix(prefix);
+    await configuration().update('hosts', [{ name: HOST_NAME, prefix }, { name: NO_PROC_HOST, prefix: [noProc.script] }], vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('checkpointLens.containers.focus');
     await vscode.commands.executeCommand('checkpointLens.containers.refresh');
-    await exports.containers.waitForTree((items) => [busybox, flock].every((name) => items.some(({ item }) => item.label === name && item.contextValue === 'container:running')), 60_000);
+    await exports.containers.waitForTree(
+      (items) =>
+        [HOST_NAME, NO_PROC_HOST].every((host) =>
+          [busybox, flock].every((name) => items.some(({ node, item }) => node.kind === 'container' && node.hostName === host && item.label === name && item.contextValue === 'container:running')),
+        ),
+      60_000,
+    );
   });
 
   after(async () => {
     if (prefix.length === 0) return;
     await podman(['rm', '-f', '-t', '0', '--', busybox, flock]).catch(() => undefined);
     await configuration().update('hosts', undefined, vscode.ConfigurationTarget.Global);
+    if (noProc) rmSync(noProc.dir, { recursive: true, force: true });
   });
 
   it('finds busybox should work', async () => {
@@ -145,5 +171,24 @@ describe('Check Before Checkpoint on the trixie stack', function () {
     assert.equal(choices.find((choice) => choice.flag === '--tcp-established')?.picked, false);
     const { stdout } = await podman(['inspect', '--format', '{{.State.Status}}', '--', flock]);
     assert.equal(stdout.trim(), 'running');
+  });
+
+  it('checkpoints on when the preflight fails', async () => {
+    const node = nodeOf(flock, NO_PROC_HOST);
+    const before = exports.containers.lastFlagChoices();
+    const checkpoint = vscode.commands.executeCommand('checkpointLens.containers.checkpoint', node);
+    const deadline = Date.now() + 120_000;
+    while (exports.containers.lastFlagChoices() === before) {
+      assert.ok(Date.now() < deadline, 'the flag multi-select did not open within 120 s after the preflight failed');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await checkpoint;
+
+    assert.equal(exports.containers.lastPreflight(NO_PROC_HOST, node.id), undefined, 'a preflight result was kept although /proc could not be read');
+    const choices = exports.containers.lastFlagChoices()!;
+    assert.equal(choices.find((choice) => choice.flag === '--file-locks')?.picked, false);
+    assert.ok(choices.every((choice) => !choice.description.startsWith('Needed: ')), `a choice names a finding: ${JSON.stringify(choices)}`);
+    assert.ok(!descriptionOf(flock).includes('✗'), 'the failed preflight changed the row on the working host');
   });
 });
