@@ -10,6 +10,8 @@
 // Mounts and mappings: scripts/bench/gaps.mjs, on a generated snapshot.
 //
 // Containers: scripts/bench/containers.mjs, on the trixie stack when its env file exists.
+//
+// Preflight: scripts/bench/preflight.mjs, on the same stack.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import { benchContainers } from './containers.mjs';
 import { benchGaps } from './gaps.mjs';
+import { benchPreflight } from './preflight.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -118,3 +121,4 @@ benchLogAnalysis();
 benchPeakMemory();
 await benchGaps();
 await benchContainers();
+await benchPreflight();
