@@ -66,7 +66,7 @@ describe('preflight on the recorded process', () => {
     const finding = findingOf(report, 'unix-sockets');
     assert.equal(finding.verdict, 'blocks');
     assert.equal(finding.category, 'unix-socket');
-    assert.equal(finding.kbCode, 'unix-socket.half-stream-connection');
+    assert.equal(finding.kbCode, 'unix-socket.external-socket');
     assert.equal(finding.evidence.length, 1);
     assert.equal(finding.evidence[0].fd, 12);
     assert.equal(finding.evidence[0].inode, '140572');
@@ -422,5 +422,53 @@ describe('preflight on a large container', () => {
     assert.equal(finding.evidence[count - 1].fd, count + 2);
     // Measured at about 2 s on a loaded 2-core machine; a quadratic step would take minutes.
     assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
+  });
+});
+
+describe('preflight unix peers', () => {
+  const DGRAM_SS = 'u_dgr ESTAB 0 0 * 500 * 600\nu_dgr UNCONN 0 0 /dev/log 600 * 0\nu_dgr ESTAB 0 0 * 501 * 601\nu_dgr UNCONN 0 0 * 601 * 0\n';
+
+  function unixInput(ssUnix: string, runtime: string, criuConfigs?: Record<string, string>): PreflightInput {
+    const input = syntheticInput({ fds: 'fd 3 -> socket:[500]\nfd 4 -> socket:[501]\n', runtime, ...(criuConfigs ? { criuConfigs } : {}) });
+    input.net = [{ ns: 'net:[1]', pid: 10, tcp: '', tcp6: '', udp: '', udp6: '', unix: '', netlink: '', ssUnix }];
+    return input;
+  }
+
+  test('runc with ext-unix-sk still rejects a stream', () => {
+    const input = liveInput({ container: { runtime: { name: 'runc', version: '1.1.15', supportsCheckpoint: true } } });
+    input.criuConfigs = { '/etc/criu/runc.conf': 'ext-unix-sk\n' };
+    const finding = findingOf(runChecks(input), 'unix-sockets');
+    assert.equal(finding.kbCode, 'unix-socket.half-stream-connection');
+    assert.equal(finding.evidence[0].inode, '140572');
+  });
+
+  test('peer in another namespace has no kb code', () => {
+    const input = liveInput();
+    input.net[0].ssUnix = input.net[0].ssUnix!.split('\n').filter((line) => !/\s135771\s+\*\s+140572$/.test(line)).join('\n');
+    const finding = findingOf(runChecks(input), 'unix-sockets');
+    assert.equal(finding.verdict, 'blocks');
+    assert.equal(finding.kbCode, undefined);
+    assert.match(finding.detail, /Unix socket 140572 without peer 135771/);
+  });
+
+  test('crun ignores ext-unix-sk in default.conf', () => {
+    const finding = findingOf(runChecks(unixInput(DGRAM_SS, 'crun', { '/etc/criu/default.conf': 'ext-unix-sk\n' })), 'unix-sockets');
+    assert.equal(finding.kbCode, 'unix-socket.external-socket');
+    assert.equal(finding.evidence.length, 2);
+  });
+
+  test('runc with ext-unix-sk splits named and nameless', () => {
+    const report = runChecks(unixInput(DGRAM_SS, 'runc', { '/etc/criu/runc.conf': 'ext-unix-sk\n' }));
+    const nameless = findingOf(report, 'unix-sockets', 'blocks');
+    assert.equal(nameless.kbCode, 'unix-socket.nameless-external');
+    assert.deepEqual(
+      nameless.evidence.map((item) => item.fd),
+      [4],
+    );
+    const named = findingOf(report, 'unix-sockets', 'fine');
+    assert.deepEqual(
+      named.evidence.map((item) => item.fd),
+      [3],
+    );
   });
 });

@@ -1,23 +1,49 @@
 /**
  * Unix sockets of the container whose peer is outside it: the peer's inode (from `ss -x`) is no fd
- * of a container process. CRIU 4.1.1 (criu/sk-unix.c) cannot dump one end of a stream or seqpacket
- * connection ("Can't dump half of stream unix connection"), and dumps an outside datagram peer only
- * with ext-unix-sk ("External socket is used"). podman exposes no flag for ext-unix-sk, and crun
- * sends it as false over RPC, so only runc's /etc/criu/runc.conf can turn it on.
+ * of a container process. CRIU 4.1.1 (criu/sk-unix.c) fails in one of three ways:
+ *
+ * - the peer is in another network namespace, so sock_diag of the container's namespace does not
+ *   list it: "Unix socket N without peer M";
+ * - without ext-unix-sk, any other outside peer: "External socket is used";
+ * - with ext-unix-sk, a stream or seqpacket peer ("Can't dump half of stream unix connection") or
+ *   a datagram peer without a name ("Can't dump name-less external socket").
+ *
+ * podman exposes no flag for ext-unix-sk, and crun sends it as false over RPC. Only a
+ * configuration file that CRIU reads after the RPC options can turn it on: runc's
+ * /etc/criu/runc.conf, or crun.conf for crun 1.26 with CRIU 4.2.
  */
+import { configFilesFor, configValue, DEFAULT_CONF } from '../criuConfig';
 import type { CheckContext } from '../context';
 import type { Check } from '../finding';
 import { makeFinding } from '../finding';
-import { parseSsUnix, parseUnixTable, type UnixSocket } from '../proc/netUnix';
+import { parseSsUnix, parseUnixTable, type UnixPeer, type UnixSocket } from '../proc/netUnix';
 import type { Evidence, NetNamespaceTables, PreflightFinding } from '../types';
 
+type Outcome = 'no-peer' | 'external' | 'half-stream' | 'nameless' | 'fine';
+
 interface OutsidePeer {
-  stream: boolean;
-  name: string | null;
+  outcome: Outcome;
+  socket: UnixPeer;
+  peer: UnixPeer | undefined;
   evidence: Evidence[];
 }
 
-function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables): OutsidePeer[] {
+/** Returns whether ext-unix-sk is set in a file that CRIU reads after the runtime's RPC options. */
+function extUnixSkEnabled(ctx: CheckContext): boolean {
+  const configs = ctx.input.criuConfigs ?? {};
+  const overriding = configFilesFor(ctx.input).filter((file) => file !== DEFAULT_CONF);
+  return configValue(overriding.map((file) => configs[file]), 'ext-unix-sk') !== undefined;
+}
+
+function outcomeOf(peer: UnixPeer | undefined, extUnixSk: boolean): Outcome {
+  if (peer === undefined) return 'no-peer';
+  if (!extUnixSk) return 'external';
+  if (peer.netid !== 'u_dgr') return 'half-stream';
+  if (peer.localName === null) return 'nameless';
+  return 'fine';
+}
+
+function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables, extUnixSk: boolean): OutsidePeer[] {
   const unixFile = `/proc/${tables.pid}/net/unix`;
   const byInode = new Map<string, UnixSocket>();
   if (tables.unix !== undefined) {
@@ -35,16 +61,19 @@ function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables): OutsideP
   const ssFile = `ss -x -a -n (net namespace of pid ${tables.pid})`;
   const peers = parseSsUnix(tables.ssUnix);
   ctx.reportIssues(ssFile, peers.issues);
+  const byLocalInode = new Map<string, UnixPeer>();
+  for (const socket of peers.sockets) byLocalInode.set(socket.inode, socket);
+
   const outside: OutsidePeer[] = [];
   for (const socket of peers.sockets) {
     const owners = ctx.socketOwners.get(socket.inode);
     if (owners === undefined || socket.peerInode === null || ctx.socketOwners.has(socket.peerInode)) continue;
-    const procEntry = byInode.get(socket.inode);
-    const stream = socket.netid !== 'u_dgr';
-    const name = socket.localName ?? procEntry?.path ?? null;
+    const peer = byLocalInode.get(socket.peerInode);
+    const name = socket.localName ?? byInode.get(socket.inode)?.path ?? null;
+    const where = peer === undefined ? 'in another network namespace' : `outside the container${peer.localName ? ` (${peer.localName})` : ''}`;
     const evidence = owners.map((owner) => {
       const item: Evidence = {
-        text: `pid ${owner.pid} fd ${owner.fd} -> socket:[${socket.inode}] ${socket.netid} ${name ?? '(no name)'} peer socket:[${socket.peerInode}] outside the container`,
+        text: `pid ${owner.pid} fd ${owner.fd} -> socket:[${socket.inode}] ${socket.netid} ${name ?? '(no name)'} peer socket:[${socket.peerInode}] ${where}`,
         pid: owner.pid,
         fd: owner.fd,
         inode: socket.inode,
@@ -53,41 +82,89 @@ function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables): OutsideP
       if (name !== null && name.startsWith('/')) item.path = name;
       return item;
     });
-    outside.push({ stream, name, evidence });
+    outside.push({ outcome: outcomeOf(peer, extUnixSk), socket, peer, evidence });
   }
   return outside;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 export const unixSocketsCheck: Check = {
   name: 'unix-sockets',
   run(ctx) {
-    const outside = ctx.input.net.flatMap((tables) => checkNamespace(ctx, tables));
+    const extUnixSk = extUnixSkEnabled(ctx);
+    const outside = ctx.input.net.flatMap((tables) => checkNamespace(ctx, tables, extUnixSk));
+    const byOutcome = (outcome: Outcome): OutsidePeer[] => outside.filter((item) => item.outcome === outcome);
+    const evidenceOf = (items: OutsidePeer[]): Evidence[] => items.flatMap((item) => item.evidence);
     const findings: PreflightFinding[] = [];
-    const streams = outside.filter((peer) => peer.stream);
-    const datagrams = outside.filter((peer) => !peer.stream);
-    if (streams.length > 0) {
+
+    const noPeer = byOutcome('no-peer');
+    if (noPeer.length > 0) {
+      const first = noPeer[0].socket;
       findings.push(
         makeFinding(ctx, 'unix-sockets', {
           category: 'unix-socket',
           verdict: 'blocks',
-          title: `${streams.length} unix stream connection${streams.length === 1 ? '' : 's'} to a process outside the container`,
-          detail: 'CRIU can save only one end of this connection, and no option makes it save a stream connection to a process it does not dump; the dump fails with "Can\'t dump half of stream unix connection". The application must close the connection before the checkpoint.',
-          evidence: streams.flatMap((peer) => peer.evidence),
-          kbCode: 'unix-socket.half-stream-connection',
-          kbMessage: `Can't dump half of stream unix connection. name: ${streams[0].name ?? ''}; peer name: `,
+          title: `${plural(noPeer.length, 'unix socket')} connected to another network namespace`,
+          detail: `CRIU lists unix sockets per network namespace, so it cannot find a peer in another one (for example a host daemon reached through a bind-mounted socket) and fails with "Unix socket ${first.inode} without peer ${first.peerInode}". No option changes this; the application must close the connection before the checkpoint.`,
+          evidence: evidenceOf(noPeer),
+          fixes: [{ description: 'Close the connection before the checkpoint and reconnect after restore, or run the peer inside the container.' }],
         }),
       );
     }
-    if (datagrams.length > 0) {
+    const external = byOutcome('external');
+    if (external.length > 0) {
       findings.push(
         makeFinding(ctx, 'unix-sockets', {
           category: 'unix-socket',
           verdict: 'blocks',
-          title: `${datagrams.length} unix datagram socket${datagrams.length === 1 ? '' : 's'} connected to the outside`,
-          detail: 'CRIU dumps a datagram socket whose peer is outside the container only with ext-unix-sk, and fails with "External socket is used" otherwise. podman has no flag for it and crun sends it as false, so it works only under runc with ext-unix-sk in /etc/criu/runc.conf.',
-          evidence: datagrams.flatMap((peer) => peer.evidence),
+          title: `${plural(external.length, 'unix socket')} connected to a process outside the container`,
+          detail: 'CRIU dumps a unix socket whose peer it does not dump only with ext-unix-sk, and fails with "External socket is used" otherwise. podman has no flag for it and crun sends it as false, so only runc with ext-unix-sk in /etc/criu/runc.conf gets past this, and then only for a named datagram peer.',
+          evidence: evidenceOf(external),
           kbCode: 'unix-socket.external-socket',
           kbMessage: 'External socket is used. Consider using --ext-unix-sk option.',
+        }),
+      );
+    }
+    const halfStream = byOutcome('half-stream');
+    if (halfStream.length > 0) {
+      findings.push(
+        makeFinding(ctx, 'unix-sockets', {
+          category: 'unix-socket',
+          verdict: 'blocks',
+          title: `${plural(halfStream.length, 'unix stream connection')} to a process outside the container`,
+          detail: 'ext-unix-sk covers datagram peers only: CRIU cannot save one end of a stream connection and fails with "Can\'t dump half of stream unix connection".',
+          evidence: evidenceOf(halfStream),
+          kbCode: 'unix-socket.half-stream-connection',
+          kbMessage: `Can't dump half of stream unix connection. name: ${halfStream[0].socket.localName ?? ''}; peer name: ${halfStream[0].peer?.localName ?? ''}`,
+        }),
+      );
+    }
+    const nameless = byOutcome('nameless');
+    if (nameless.length > 0) {
+      findings.push(
+        makeFinding(ctx, 'unix-sockets', {
+          category: 'unix-socket',
+          verdict: 'blocks',
+          title: `${plural(nameless.length, 'unix datagram socket')} connected to an outside peer without a name`,
+          detail: 'With ext-unix-sk CRIU reconnects an outside datagram peer by its name on restore, so it fails on a peer without one ("Can\'t dump name-less external socket").',
+          evidence: evidenceOf(nameless),
+          kbCode: 'unix-socket.nameless-external',
+          kbMessage: "Can't dump name-less external socket",
+        }),
+      );
+    }
+    const fine = byOutcome('fine');
+    if (fine.length > 0) {
+      findings.push(
+        makeFinding(ctx, 'unix-sockets', {
+          category: 'unix-socket',
+          verdict: 'fine',
+          title: `${plural(fine.length, 'unix datagram socket')} connected to a named outside peer`,
+          detail: 'ext-unix-sk is set in the configuration file the runtime makes CRIU read, so CRIU dumps these sockets and reconnects them by name on restore.',
+          evidence: evidenceOf(fine),
         }),
       );
     }
