@@ -1,8 +1,9 @@
 /**
  * A container in a pod, or sharing namespaces with another container. The checkpoint itself works:
  * crun 1.21 and runc 1.1.15 mark a joined network or PID namespace as external for CRIU
- * (`--external net[INODE]`, `pid[INODE]`). A restore then needs a pod that shares the same
- * namespaces (podman's pkg/checkpoint rejects one that does not) and CRIU 3.16 or later.
+ * (`--external net[INODE]`, `pid[INODE]`). On restore crun 1.21 joins shared IPC, UTS and time
+ * namespaces through criu_join_ns_add, which needs CRIU 3.16.1. A restore into a pod needs one that
+ * shares the same namespaces (podman's pkg/checkpoint rejects one that does not).
  */
 import type { Check } from '../finding';
 import { makeFinding } from '../finding';
@@ -24,7 +25,7 @@ export const sharedNamespacesCheck: Check = {
         verdict: 'fine',
         title: container.pod ? `in pod ${container.pod}` : 'shares namespaces with another container',
         detail:
-          'The runtime tells CRIU that a joined network or PID namespace is external, so the checkpoint does not dump it. Restore the container into a pod that shares the same namespaces (podman container restore --pod POD), which needs CRIU 3.16 or later; a restore without --pod recreates the namespaces.',
+          'The runtime tells CRIU that a joined network or PID namespace is external, so the checkpoint does not dump it. Restore the container into a pod that shares the same namespaces (podman container restore --pod POD), which needs CRIU 3.16.1 or later; a restore without --pod recreates the namespaces.',
         evidence,
         fixes: [{ description: 'Restore into a pod that shares the same namespaces.', command: 'podman container restore --import=<file> --pod <pod>', podmanFlag: '--pod' }],
       }),
