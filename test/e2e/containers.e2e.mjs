@@ -370,6 +370,25 @@ export default async function walk({ workbench, step }) {
       expect(/Needed: /.test(locks.text), `--file-locks row reads "${locks.text}"`);
       return { verdict, command, locks };
     });
+
+    await step('run the checkpoint from the flock report', async () => {
+      await workbench.closeQuickInput();
+      await page.locator('.tab', { hasText: `Preflight: ${flock}` }).click();
+      const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await report.locator('a.button', { hasText: 'Run This Checkpoint' }).click();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Checkpointed ${flock}` });
+      await toast.waitFor({ state: 'visible', timeout: 90_000 });
+      // A checkpoint changes the container's state, which drops the preflight verdict from its row.
+      await page.waitForFunction(
+        (name) => [...document.querySelectorAll('.monaco-list-row')].some((element) => element.textContent.includes(name) && element.textContent.includes('checkpointed') && !element.textContent.includes('needs --file-locks')),
+        flock,
+        { timeout: 30_000 },
+      );
+      const { stdout } = await podman(['inspect', '--format', '{{.State.Checkpointed}}', '--', flock]);
+      await workbench.screenshot('15-flock-checkpointed-from-report');
+      expect(stdout.trim() === 'true', `podman reports Checkpointed=${stdout.trim()}`);
+      return { message: (await toast.innerText()).replace(/\s+/g, ' ') };
+    });
   } finally {
     await podman(['rm', '-f', '-t', '0', '--', busybox, wasm, flock]).catch(() => undefined);
   }

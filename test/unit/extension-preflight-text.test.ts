@@ -368,8 +368,9 @@ describe('preflightReportHtml', () => {
   });
 
   it('disables Run while the container is busy', () => {
-    const busy = preflightReportHtml(needsLocks, input, { cspSource: 'x', nonce: 'n', canRun: false });
+    const busy = preflightReportHtml(needsLocks, input, { cspSource: 'x', nonce: 'n', canRun: false, notice: 'web changed & is checkpointed now.' });
     assert.match(busy, /class="button disabled"[^>]*>Run This Checkpoint/);
+    assert.match(busy, /<p class="notice">web changed &amp; is checkpointed now\.<\/p>/);
   });
 
   it('quotes the command line for a shell', () => {

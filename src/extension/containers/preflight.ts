@@ -176,9 +176,18 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
     const record = this.records.get(recordKey(hostName, id));
     if (!record) return;
     const container = this.services.hosts.container(hostName, id);
-    const canRun = container !== undefined && currentPreflight(record, container) !== undefined && this.services.hosts.operation(hostName, id) === undefined;
+    const operation = this.services.hosts.operation(hostName, id);
+    let notice: string | undefined;
+    if (!container) notice = `${record.report.container.name} is no longer listed on host ${hostName}.`;
+    else if (operation) notice = `${operation.label} ${container.name}…`;
+    else if (!currentPreflight(record, container)) notice = `${container.name} changed since this check and is ${container.state} now. Check Again before the next checkpoint.`;
     panel.title = `Preflight: ${record.report.container.name}`;
-    panel.webview.html = preflightReportHtml(record.report, record.input, { cspSource: panel.webview.cspSource, nonce: randomBytes(18).toString('base64'), canRun });
+    panel.webview.html = preflightReportHtml(record.report, record.input, {
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      canRun: notice === undefined,
+      ...(notice ? { notice } : {}),
+    });
   }
 
   private refreshPanels(): void {

@@ -183,6 +183,8 @@ export interface PageOptions {
   nonce: string;
   /** False while a checkpoint or another preflight runs on the container, which disables Run. */
   canRun: boolean;
+  /** One sentence shown above the command, e.g. why Run is disabled. */
+  notice?: string;
 }
 
 /** Renders the whole report page. Every text from the host is escaped. */
@@ -194,6 +196,7 @@ export function preflightReportHtml(report: PreflightReport, input: PreflightInp
 
   const command = commandLine(report);
   body.push('<h2>Command</h2>');
+  if (options.notice) body.push(`<p class="notice">${escapeHtml(options.notice)}</p>`);
   body.push(`<div class="code-row"><pre class="command">${escapeHtml(command)}</pre></div>`);
   const runTitle = options.canRun ? 'Run this command through the host prefix, as Checkpoint Container does' : 'An operation runs on this container';
   body.push(
@@ -289,6 +292,7 @@ pre { background: var(--vscode-textCodeBlock-background); padding: 8px 10px; mar
 .verdict.should-work { border-color: var(--vscode-testing-iconPassed, #388a34); }
 .verdict.should-work .verdict-word { color: var(--vscode-testing-iconPassed, #388a34); }
 .command { font-weight: 600; }
+.notice { color: var(--vscode-editorWarning-foreground); margin: 4px 0; }
 .actions { display: flex; gap: 8px; margin: 8px 0 4px; }
 .button { display: inline-block; padding: 4px 12px; border-radius: 2px; text-decoration: none; background: var(--vscode-button-background); color: var(--vscode-button-foreground); white-space: nowrap; }
 .button:hover { background: var(--vscode-button-hoverBackground); }
