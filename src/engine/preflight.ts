@@ -27,15 +27,16 @@ import type { CommandRunner, RunOptions } from './runner';
 
 /**
  * Reads, once, the kernel release, /proc/locks, /proc/1/ns and the CRIU configuration files that
- * exist, then handles each argument:
- * - `pid:PID`: /proc/PID/status, the /proc/PID/ns links (one `ls -l`), and the network tables of
- *   PID's network namespace unless an earlier PID is in the same one (`test -ef` compares the
- *   namespace inodes without a fork): /proc/PID/net files, and `ss -x` inside the namespace
- *   (through nsenter) for the unix sockets' peers;
+ * exist, then:
  * - `fd:PID/FD`: size, allocated blocks and block unit of the file behind /proc/PID/fd/FD;
  * - `map:PID/RANGE`: the same for the file behind /proc/PID/map_files/RANGE, which needs root or
- *   CAP_CHECKPOINT_RESTORE.
- * Records have the format of collect.ts; errors go into the record's content (`2>&1`).
+ *   CAP_CHECKPOINT_RESTORE;
+ * - `pid:PID`: /proc/PID/status and the /proc/PID/ns links, read for all PIDs by one `head -v`
+ *   (one `cat` per PID where head has no -v) and one `ls -l`. Then for each network namespace,
+ *   from its first PID, the /proc/PID/net files and `ss -x` inside it (through nsenter) for the
+ *   unix sockets' peers. `test -ef` compares the namespace inodes without starting a command.
+ * Records have the format of collect.ts. Single reads put their errors into the record's content
+ * (`2>&1`); the batched ones drop them, and a PID missing from their output was not readable.
  */
 export const PREFLIGHT_EXTRAS_SCRIPT = `rec() { printf '%s\\0%s\\0' "$1" "$2"; }
 end() { printf '\\0%s\\0' "$1"; }
@@ -46,23 +47,18 @@ for f in /etc/criu/default.conf /etc/criu/runc.conf /etc/criu/crun.conf; do
   [ -e "$f" ] || continue
   rec criu-config "$f"; cat "$f" 2>&1; end $?
 done
-nets=
+pids= nets=
 for e; do
   case $e in
   pid:*)
     p=\${e#pid:}
-    rec status "$p"; cat "/proc/$p/status" 2>&1; end $?
-    rec ns "$p"; ls -l "/proc/$p/ns" 2>&1; end $?
+    pids="$pids $p"
+    [ -e "/proc/$p/ns/net" ] || continue
     seen=0
     for q in $nets; do
       if [ "/proc/$p/ns/net" -ef "/proc/$q/ns/net" ]; then seen=1; break; fi
     done
-    [ $seen = 1 ] && continue
-    nets="$nets $p"
-    for t in tcp tcp6 udp udp6 unix netlink; do
-      rec "net-$t" "$p"; cat "/proc/$p/net/$t" 2>&1; end $?
-    done
-    rec ss-unix "$p"; nsenter -t "$p" -n ss -x -a -n -H 2>&1; end $?;;
+    [ $seen = 0 ] && nets="$nets $p";;
   fd:*)
     k=\${e#fd:}
     rec fd-size "$k"; stat -L -c '%s %b %B' "/proc/\${k%%/*}/fd/\${k#*/}" 2>&1; end $?;;
@@ -70,6 +66,23 @@ for e; do
     k=\${e#map:}
     rec map-size "$k"; stat -L -c '%s %b %B' "/proc/\${k%%/*}/map_files/\${k#*/}" 2>&1; end $?;;
   esac
+done
+[ -z "$pids" ] && exit 0
+if head -v -n 1 /proc/self/status >/dev/null 2>&1; then
+  set --
+  for p in $pids; do set -- "$@" "/proc/$p/status"; done
+  rec status-all 0; head -v -n 100000 -- "$@" 2>/dev/null; end $?
+else
+  for p in $pids; do rec status "$p"; cat "/proc/$p/status" 2>&1; end $?; done
+fi
+set --
+for p in $pids; do set -- "$@" "/proc/$p/ns"; done
+rec ns-all 0; ls -l -- "$@" 2>/dev/null; end $?
+for p in $nets; do
+  for t in tcp tcp6 udp udp6 unix netlink; do
+    rec "net-$t" "$p"; cat "/proc/$p/net/$t" 2>&1; end $?
+  done
+  rec ss-unix "$p"; nsenter -t "$p" -n ss -x -a -n -H 2>&1; end $?
 done`;
 
 /** The files of /proc/PID/net that the extras script reads, in its order. */
@@ -182,6 +195,10 @@ export function groupExtrasRecords(records: readonly ProcRecord[], pids: readonl
   };
 
   for (const record of records) {
+    if (record.tag === 'status-all' || record.tag === 'ns-all') {
+      assignBatch(record, readout.processes);
+      continue;
+    }
     const [pidText, item] = record.key.split('/');
     const pid = Number(pidText);
     const process = byPid.get(pid);
@@ -195,7 +212,7 @@ export function groupExtrasRecords(records: readonly ProcRecord[], pids: readonl
     } else if (record.tag === 'criu-config') {
       if (ok) readout.criuConfigs[record.key] = record.content;
       else readout.problems.push(`${record.key}: ${failureMessage(record)}`);
-    } else if (record.tag === 'ns' && pid === 1 && !process) {
+    } else if (record.tag === 'ns' && pid === 1) {
       if (ok) readout.hostNs = parseNamespaceListing(record.content);
       else readout.problems.push(`/proc/1/ns: ${failureMessage(record)}`);
     } else if (!process) {
@@ -203,11 +220,9 @@ export function groupExtrasRecords(records: readonly ProcRecord[], pids: readonl
     } else if (record.tag === 'status') {
       if (ok) process.status = record.content;
       else unreadable(process, 'status', record);
-    } else if (record.tag === 'ns') {
+    } else if (record.tag === 'ns' && pid !== 1) {
       if (ok) process.ns = parseNamespaceListing(record.content);
       else unreadable(process, 'ns', record);
-      // pid 1 of the host can be in the snapshot only when the container shares the host's PID namespace.
-      if (pid === 1 && ok) readout.hostNs = process.ns;
     } else if (record.tag === 'fd-size') {
       const sizes = parseSizes(record);
       if (sizes === undefined) {
@@ -243,9 +258,47 @@ export function groupExtrasRecords(records: readonly ProcRecord[], pids: readonl
     }
   }
 
-  // The script lists a process's ns links before its network tables, so every table has its namespace.
   for (const tables of readout.net) tables.ns = byPid.get(tables.pid)?.ns?.net ?? `net of pid ${tables.pid}`;
+  // pid 1 of the host is a process of the snapshot only when the container shares the host's PID namespace.
+  readout.hostNs ??= byPid.get(1)?.ns;
   return readout;
+}
+
+/**
+ * Splits the output of `head -v` (`==> /proc/PID/status <==` before each file) or of `ls -l` on
+ * several folders (`/proc/PID/ns:` before each) into texts by PID. Only headers that name one of
+ * `pids` split, so a status line cannot start a section (the kernel escapes newlines in `Name:`).
+ */
+export function splitBatchOutput(content: string, kind: 'status' | 'ns', pids: ReadonlySet<number>): Map<number, string> {
+  const header = kind === 'status' ? /^==> \/proc\/(\d+)\/status <==\n/gm : /^\/proc\/(\d+)\/ns:\n/gm;
+  const starts = [...content.matchAll(header)].filter((match) => pids.has(Number(match[1])));
+  const sections = new Map<number, string>();
+  starts.forEach((match, index) => {
+    const to = index + 1 < starts.length ? starts[index + 1].index : content.length;
+    let text = content.slice(match.index + match[0].length, to);
+    if (index + 1 < starts.length && text.endsWith('\n\n')) text = text.slice(0, -1);
+    sections.set(Number(match[1]), text);
+  });
+  // ls -l prints no header for a single folder.
+  if (kind === 'ns' && starts.length === 0 && pids.size === 1 && / -> /.test(content)) sections.set([...pids][0], content);
+  return sections;
+}
+
+/** Assigns a batched status or ns record to the processes; a process missing from it was not readable. */
+function assignBatch(record: ProcRecord, processes: ProcessExtras[]): void {
+  const kind = record.tag === 'status-all' ? 'status' : 'ns';
+  const sections = splitBatchOutput(record.content, kind, new Set(processes.map((process) => process.pid)));
+  for (const process of processes) {
+    const text = sections.get(process.pid);
+    if (text === undefined) {
+      const file = kind === 'status' ? `/proc/${process.pid}/status` : `/proc/${process.pid}/ns`;
+      process.unreadable = { ...process.unreadable, [kind]: `${file} could not be read (exit status ${record.status}); the process may have exited` };
+    } else if (kind === 'status') {
+      process.status = text;
+    } else {
+      process.ns = parseNamespaceListing(text);
+    }
+  }
 }
 
 // --- host and container facts -------------------------------------------------

@@ -18,6 +18,7 @@ import {
   PREFLIGHT_EXTRAS_SCRIPT,
   preflightContainerFrom,
   preflightHostFrom,
+  splitBatchOutput,
 } from '../../../src/engine/preflight';
 import { parseInspect } from '../../../src/engine/podmanJson';
 import type { PreflightInput } from '../../../src/model/preflight/types';
@@ -110,6 +111,56 @@ describe('preflight extras records', () => {
     assert.match(readout.net[0].tcp ?? '', /^ {2}sl {2}local_address/);
     assert.equal(readout.net[0].unix, 'Num       RefCount Protocol Flags    Type St Inode Path\n');
     assert.equal(readout.net[0].ssUnix, '');
+  });
+
+  test('recorded batched output groups by process', () => {
+    const records = parseRecords(readFileSync(path.join(FIXTURES, 'ghost-batch.extras.out'), 'utf8'));
+    const readout = groupExtrasRecords(records, [11042, 11165]);
+
+    const [shell, sleep] = readout.processes;
+    assert.match(shell.status ?? '', /^Name:\tbusybox\n/);
+    assert.match(shell.status ?? '', /^NSpid:\t11042\t1$/m);
+    assert.doesNotMatch(shell.status ?? '', /==>/);
+    assert.match(sleep.status ?? '', /^Pid:\t11165$/m);
+    assert.equal(shell.ns?.net, 'net:[4026532179]');
+    assert.equal(sleep.ns?.net, 'net:[4026532179]');
+    assert.equal(Object.keys(sleep.ns ?? {}).length, 10);
+    assert.deepEqual(shell.deletedFdAllocated, { 3: 2097152 });
+    assert.equal(shell.unreadable, undefined);
+    assert.equal(sleep.unreadable, undefined);
+    assert.equal(readout.net.length, 1);
+    assert.equal(readout.net[0].pid, 11042);
+    assert.equal(readout.net[0].ns, 'net:[4026532179]');
+  });
+
+  test('batched output splits by PID', () => {
+    const status = '==> /proc/5/status <==\nName:\ta\nPid:\t5\n\n==> /proc/6/status <==\nName:\tb\n';
+    assert.deepEqual([...splitBatchOutput(status, 'status', new Set([5, 6]))], [
+      [5, 'Name:\ta\nPid:\t5\n'],
+      [6, 'Name:\tb\n'],
+    ]);
+    // A header of a PID that was not requested does not start a section.
+    assert.deepEqual([...splitBatchOutput(status, 'status', new Set([5]))], [[5, 'Name:\ta\nPid:\t5\n\n==> /proc/6/status <==\nName:\tb\n']]);
+
+    const single = 'total 0\nlrwxrwxrwx 1 root root 0 Dec  4 23:06 net -> net:[1]\n';
+    assert.deepEqual([...splitBatchOutput(single, 'ns', new Set([5]))], [[5, single]]);
+    assert.deepEqual([...splitBatchOutput(single, 'ns', new Set([5, 6]))], []);
+  });
+
+  test('process missing from a batch is unreadable', () => {
+    const text = [
+      record('status-all', '0', '==> /proc/5/status <==\nName:\ta\n', 1),
+      record('ns-all', '0', '/proc/5/ns:\nlrwxrwxrwx 1 root root 0 Dec  4 23:06 net -> net:[1]\n', 2),
+    ].join('');
+    const [alive, gone] = groupExtrasRecords(parseRecords(text), [5, 6]).processes;
+    assert.equal(alive.status, 'Name:\ta\n');
+    assert.deepEqual(alive.ns, { net: 'net:[1]' });
+    assert.equal(alive.unreadable, undefined);
+    assert.equal(gone.status, undefined);
+    assert.deepEqual(gone.unreadable, {
+      status: '/proc/6/status could not be read (exit status 1); the process may have exited',
+      ns: '/proc/6/ns could not be read (exit status 2); the process may have exited',
+    });
   });
 
   test('failed reads go to unreadable', () => {
