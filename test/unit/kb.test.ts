@@ -93,6 +93,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'tcp.corked-datagram': [{ message: "inet: Can't dump corked dgram socket 4d2" }],
   'unix-socket.half-stream-connection': [{ message: "sk unix: Can't dump half of stream unix connection." }, { message: "Can't dump half of stream unix connection. name: /run/app.sock; peer name: " }],
   'unix-socket.external-socket': [{ message: 'sk unix: External socket is used. Consider using --ext-unix-sk option.' }],
+  'unix-socket.peer-in-other-namespace': [{ message: 'sk unix: Unix socket 41234 without peer 41235' }],
   'unix-socket.external-in-image': [{ message: 'sk unix: External socket found in image. Consider using the --ext-unix-sk option to allow restoring it.' }],
   'unix-socket.nameless-external': [{ message: "sk unix: Can't dump name-less external socket." }],
   'unix-socket.bind-failed-on-restore': [

@@ -278,6 +278,25 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'unix-socket.peer-in-other-namespace',
+    category: 'unix-socket',
+    title: 'A unix socket is connected to a socket in another network namespace',
+    role: 'cause',
+    patterns: [/Unix socket (\d+) without peer (\d+)/],
+    explain: ({ match }) =>
+      explained(
+        `Unix socket ${match[1]} is connected to socket ${match[2]}, which CRIU did not find. CRIU lists unix sockets through sock_diag in each network namespace it dumps (criu/sk-unix.c), so a peer in any other namespace, such as the host's, is missing from that list. --ext-unix-sk does not help, because that option applies only to peers CRIU has found.`,
+        [
+          'The container reaches a host daemon through a bind-mounted socket (the podman or Docker API socket, D-Bus, the systemd journal) while the container has its own network namespace.',
+          'The process inherited a connected socket from its launcher on the host.',
+        ],
+        [
+          { description: 'Make the application close the connection before the checkpoint and reconnect after restore, or run the peer inside the container.' },
+          { description: 'Find both sockets by their inodes in the output of `ss -x -a -p` on the host.' },
+        ],
+      ),
+  },
+  {
     code: 'unix-socket.external-in-image',
     category: 'unix-socket',
     title: 'The checkpoint has external unix sockets but restore did not allow them',

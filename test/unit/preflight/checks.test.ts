@@ -442,12 +442,12 @@ describe('preflight unix peers', () => {
     assert.equal(finding.evidence[0].inode, '140572');
   });
 
-  test('peer in another namespace has no kb code', () => {
+  test('peer in another namespace names its kb code', () => {
     const input = liveInput();
     input.net[0].ssUnix = input.net[0].ssUnix!.split('\n').filter((line) => !/\s135771\s+\*\s+140572$/.test(line)).join('\n');
     const finding = findingOf(runChecks(input), 'unix-sockets');
     assert.equal(finding.verdict, 'blocks');
-    assert.equal(finding.kbCode, undefined);
+    assert.equal(finding.kbCode, 'unix-socket.peer-in-other-namespace');
     assert.match(finding.detail, /Unix socket 140572 without peer 135771/);
   });
 

@@ -111,6 +111,7 @@ export const unixSocketsCheck: Check = {
           detail: `CRIU lists unix sockets per network namespace, so it cannot find a peer in another one (for example a host daemon reached through a bind-mounted socket) and fails with "Unix socket ${first.inode} without peer ${first.peerInode}". No option changes this; the application must close the connection before the checkpoint.`,
           evidence: evidenceOf(noPeer),
           fixes: [{ description: 'Close the connection before the checkpoint and reconnect after restore, or run the peer inside the container.' }],
+          kbCode: 'unix-socket.peer-in-other-namespace',
         }),
       );
     }
