@@ -55,6 +55,11 @@ interface GapGroup {
   evidence: Evidence[];
 }
 
+/** Returns the text with its first letter in upper case, so that it can start a sentence. */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function groupFinding(ctx: CheckContext, group: GapGroup): PreflightFinding {
   const gap = group.gaps[0];
   const mapped = gap.kind === 'mapping' || gap.kind === 'exe';
@@ -73,7 +78,7 @@ function groupFinding(ctx: CheckContext, group: GapGroup): PreflightFinding {
     category: 'mount-lookup',
     verdict: 'blocks',
     title: `${count} file${count === 1 ? '' : 's'} in ${WHERE_TEXT[gap.where]}`,
-    detail: `${gap.ownerText}. ${gap.reason}. CRIU finds no such mount in the container's mount namespace and stops at the first of these files, e.g. with "${message}".${guessed ? ' Some mounts were chosen by device and path because no mount id was readable, so they may be wrong.' : ''}${gap.verdict ? ` ${gap.verdict}` : ''}`.replace(/\s+/g, ' '),
+    detail: `${sentence(gap.ownerText)}. ${sentence(gap.reason)}. CRIU finds no such mount in the container's mount namespace and stops at the first of these files, e.g. with "${message}".${guessed ? ' Some mounts were chosen by device and path because no mount id was readable, so they may be wrong.' : ''}${gap.verdict ? ` ${gap.verdict}` : ''}`.replace(/\s+/g, ' '),
     evidence: group.evidence,
     kbCode,
     kbMessage: message,
