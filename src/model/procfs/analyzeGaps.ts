@@ -9,7 +9,7 @@ import { parseFdinfo, parseLinkListing } from './fdinfo';
 import { findIdGaps, type IdGap } from './idGaps';
 import { findMountLookupErrors, MAPPING_FD, type MountLookupError } from './logLink';
 import { MappingPlacer, rangeKey } from './mappingPlacement';
-import { type MapsEntry, parseMaps } from './maps';
+import { type MapsEntry, visitMaps } from './maps';
 import type { ParseIssue } from './mountinfo';
 import { findContainerMountByPath, type MountTable, type MountTables, readMountTable } from './mountTables';
 import { NO_MOUNT_NEEDED, type Placement, placeDetachedRoot, placeMountId, type Where } from './placement';
@@ -269,14 +269,18 @@ export function analyzeGaps(snapshot: Snapshot, log?: GapLog): GapReport {
     for (const cycle of table.tree.cycles) notes.push(`The ${input} has a parent cycle through mounts ${cycle.join(' → ')}; those mounts are kept but have no root.`);
   }
 
-  const maps = parseMaps(snapshot.maps);
-  issues.push(...maps.issues.map((issue) => ({ ...issue, input: 'maps' })));
-  const { fds, mapFileIds, pid: fdinfoPid } = collectFds(snapshot, tables, issues);
+  // Mappings are placed after the fds, because fdinfo can give their mount ids, but the issues
+  // of maps are listed before those of the fd inputs.
+  const fdIssues: InputIssue[] = [];
+  const { fds, mapFileIds, pid: fdinfoPid } = collectFds(snapshot, tables, fdIssues);
   const pid = snapshot.pid ?? fdinfoPid;
   const runtimeHandler = RUNTIME_HANDLER.exec(snapshot.cmdline ?? '')?.[1] ?? null;
 
   const placer = new MappingPlacer(tables, mapFileIds);
-  const mappings: MappingReport[] = maps.entries.map((entry) => mappingReport(entry, placer.place(entry)));
+  const mappings: MappingReport[] = [];
+  const mapsIssues = visitMaps(snapshot.maps, (entry) => mappings.push(mappingReport(entry, placer.place(entry))));
+  for (const issue of mapsIssues) issues.push({ ...issue, input: 'maps' });
+  issues.push(...fdIssues);
 
   const logLines = new Map<object, MountLookupError>();
   const unmatched: MountLookupError[] = [];

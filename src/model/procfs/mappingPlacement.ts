@@ -20,6 +20,8 @@ export class MappingPlacer {
   private readonly byMountId = new Map<number, Map<string, Placement>>();
   /** Placements by device as maps prints it (`fe:00`), then path. */
   private readonly byDevice = new Map<string, Map<string, Placement>>();
+  /** The last mapping placed by device, because the mappings of one file are neighbours in maps. */
+  private last: { device: string; path: string; placement: Placement } | null = null;
 
   constructor(
     private readonly tables: MountTables,
@@ -42,12 +44,14 @@ export class MappingPlacer {
       return placement;
     }
 
+    if (this.last !== null && this.last.path === entry.path && this.last.device === entry.device) return this.last.placement;
     const byPath = cacheFor(this.byDevice, entry.device);
     let placement = byPath.get(entry.path);
     if (!placement) {
       placement = placeByDevice(this.tables, entry.major, entry.minor, entry.path);
       byPath.set(entry.path, placement);
     }
+    this.last = { device: entry.device, path: entry.path, placement };
     return placement;
   }
 }

@@ -152,8 +152,8 @@ export function parseMapsLine(text: string, line: number): MapsEntry | string {
 
 /**
  * Parses the line the cursor has selected. The fields are read with the cursor instead of the
- * regular expression above, because a maps file can have 100,000 lines and the match arrays and
- * line strings of a regular expression are most of the cost.
+ * regular expression above, because a maps file can have 100,000 lines, and the cursor allocates
+ * no match array and no string for the whole line.
  */
 function parseSelectedLine(cursor: LineCursor, line: number): MapsEntry | string {
   const start = cursor.address(DASH);
@@ -168,15 +168,10 @@ function parseSelectedLine(cursor: LineCursor, line: number): MapsEntry | string
   if (device === null) return INVALID_LINE;
   const inode = cursor.inode();
   if (inode === null) return INVALID_LINE;
-  const rawPath = cursor.rest();
-  if (LINE_TERMINATOR.test(rawPath)) return INVALID_LINE;
+  const facts = cursor.pathFacts(cursor.rest(), inode);
+  if (!facts.valid) return INVALID_LINE;
   if (compareHex(start, end) > 0) return `start address ${start} is above end address ${end}`;
 
-  const deleted = rawPath.endsWith(DELETED);
-  const undeleted = deleted ? rawPath.slice(0, -DELETED.length) : rawPath;
-  const path = undeleted.includes('\\012') ? undeleted.replace(/\\012/g, '\n') : undeleted;
-  // `/dev/zero (deleted)` is shared anonymous memory, not a deleted file.
-  const isShmem = path === '/dev/zero' || path.startsWith('/SYSV');
   return {
     line,
     start,
@@ -187,10 +182,31 @@ function parseSelectedLine(cursor: LineCursor, line: number): MapsEntry | string
     major: cursor.major,
     minor: cursor.minor,
     inode,
-    path,
-    deleted: deleted && !isShmem,
-    kind: kindOf(path, inode),
+    path: facts.path,
+    deleted: facts.deleted,
+    kind: facts.kind,
   };
+}
+
+/** Mapping facts derived from the path column and the inode of a line. */
+interface PathFacts {
+  rawPath: string;
+  inode: string;
+  /** False when the path contains a line terminator, which makes the line invalid. */
+  valid: boolean;
+  path: string;
+  deleted: boolean;
+  kind: MappingKind;
+}
+
+function pathFactsOf(rawPath: string, inode: string): PathFacts {
+  const valid = !LINE_TERMINATOR.test(rawPath);
+  const deleted = rawPath.endsWith(DELETED);
+  const undeleted = deleted ? rawPath.slice(0, -DELETED.length) : rawPath;
+  const path = undeleted.includes('\\012') ? undeleted.replace(/\\012/g, '\n') : undeleted;
+  // `/dev/zero (deleted)` is shared anonymous memory, not a deleted file.
+  const isShmem = path === '/dev/zero' || path.startsWith('/SYSV');
+  return { rawPath, inode, valid, path, deleted: deleted && !isShmem, kind: kindOf(path, inode) };
 }
 
 /**
@@ -206,6 +222,7 @@ function parseSelectedLine(cursor: LineCursor, line: number): MapsEntry | string
 class LineCursor {
   private position = 0;
   private end = 0;
+  private lastPathFacts: PathFacts | null = null;
   /** Values of `major` and `minor` of the last `device()` call. */
   major = 0;
   minor = 0;
@@ -233,7 +250,7 @@ class LineCursor {
     return this.hex(16, SPACE, this.recentOffsets);
   }
 
-  /** Reads `major:minor`, each 1 to 8 hex digits, followed by a space; sets `major` and `minor`. */
+  /** Reads `major:minor`, each 1 to 8 hex digits, followed by a space, and sets `major` and `minor`. */
   device(): string | null {
     const first = this.position;
     const majorEnd = this.hexDigitsEnd();
@@ -281,6 +298,14 @@ class LineCursor {
     let index = this.position;
     while (index < this.end && this.text.charCodeAt(index) === SPACE) index++;
     return this.recentPaths.cut(this.text, index, this.end);
+  }
+
+  /** Returns the facts of a path column and inode, those of the line before when both are equal. */
+  pathFacts(rawPath: string, inode: string): PathFacts {
+    const last = this.lastPathFacts;
+    if (last !== null && last.rawPath === rawPath && last.inode === inode) return last;
+    this.lastPathFacts = pathFactsOf(rawPath, inode);
+    return this.lastPathFacts;
   }
 
   private hex(maxDigits: number, terminator: number, recent: RecentString): string | null {
@@ -332,6 +357,16 @@ function isDigit(code: number): boolean {
 /** Parses a whole maps (or smaps header-only) file; bad lines become issues with line numbers. */
 export function parseMaps(text: string): MapsParse {
   const entries: MapsEntry[] = [];
+  const issues = visitMaps(text, (entry) => entries.push(entry));
+  return { entries, issues };
+}
+
+/**
+ * Parses a maps file like parseMaps, but hands each entry to `visit` instead of keeping it, so a
+ * caller that turns entries into other objects leaves the garbage collector no entry to copy.
+ * Returns the lines that are not valid records.
+ */
+export function visitMaps(text: string, visit: (entry: MapsEntry) => void): ParseIssue[] {
   const issues: ParseIssue[] = [];
   const cursor = new LineCursor(text);
   let lineStart = 0;
@@ -346,13 +381,13 @@ export function parseMaps(text: string): MapsParse {
     cursor.select(start, contentEnd);
     const parsed = parseSelectedLine(cursor, lineNumber);
     if (typeof parsed !== 'string') {
-      entries.push(parsed);
+      visit(parsed);
       continue;
     }
     const raw = text.slice(start, contentEnd);
     issues.push({ line: lineNumber, reason: parsed, text: raw.length > MAX_TEXT ? `${raw.slice(0, MAX_TEXT)}…` : raw });
   }
-  return { entries, issues };
+  return issues;
 }
 
 /** Returns whether text[start, end) is empty or only white space, cutting it out only when unsure. */

@@ -65,6 +65,7 @@ const MAX_TEXT = 200;
 
 /** Decodes the `\ooo` escapes the kernel writes for space, tab, newline and backslash. */
 export function unescapeMountinfoField(field: string): string {
+  if (!field.includes('\\')) return field;
   return field.replace(OCTAL_ESCAPE, (_match, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }
 
