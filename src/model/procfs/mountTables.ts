@@ -53,7 +53,7 @@ export function findMountById(tables: MountTables, mountId: number): MountHit | 
  */
 export function findMountByDevice(tables: MountTables, major: number, minor: number, path: string): MountHit | null {
   for (const table of tablesInOrder(tables)) {
-    const mountPoints = indexesOf(table).byDevice.get(`${major}:${minor}`);
+    const mountPoints = mountPointsOfDevice(table, `${major}:${minor}`);
     const best = mountPoints === undefined ? null : deepestMountAbove(mountPoints, path);
     if (best) return { table: table.name, mount: best };
   }
@@ -62,40 +62,62 @@ export function findMountByDevice(tables: MountTables, major: number, minor: num
 
 /** Finds the container mount a path lies under (no device known, so only for fd paths). */
 export function findContainerMountByPath(tables: MountTables, path: string): MountHit | null {
-  const best = deepestMountAbove(indexesOf(tables.container).byMountPoint, path);
+  const indexes = indexesOf(tables.container);
+  indexes.all ??= indexByMountPoint(tables.container.mounts);
+  const best = deepestMountAbove(indexes.all, path);
   return best ? { table: 'container', mount: best } : null;
 }
 
-/** Mounts of one table keyed by mount point, of all devices and per `major:minor`. Each key keeps the first mount in the table. */
-interface MountPointIndexes {
-  byMountPoint: Map<string, MountEntry>;
+/**
+ * Indexes of one table, built once: a snapshot with 10,000 mounts and 100,000 mappings would
+ * otherwise scan every mount for every mapping. The mount-point indexes are built on first use,
+ * because a maps file names only a few devices.
+ */
+interface TableIndexes {
+  /** Mounts per `major:minor`, in table order. */
+  mountsByDevice: Map<string, MountEntry[]>;
+  /** Mount-point index of each device looked up so far. */
   byDevice: Map<string, Map<string, MountEntry>>;
+  /** Mount-point index of all mounts, or null before the first lookup by path alone. */
+  all: Map<string, MountEntry> | null;
 }
 
-/**
- * Indexes built once per table: a snapshot with 10,000 mounts and 100,000 mappings would otherwise
- * scan every mount for every mapping.
- */
-const tableIndexes = new WeakMap<MountTable, MountPointIndexes>();
+const tableIndexes = new WeakMap<MountTable, TableIndexes>();
 
-function indexesOf(table: MountTable): MountPointIndexes {
+function indexesOf(table: MountTable): TableIndexes {
   let indexes = tableIndexes.get(table);
   if (indexes) return indexes;
 
-  indexes = { byMountPoint: new Map(), byDevice: new Map() };
+  indexes = { mountsByDevice: new Map(), byDevice: new Map(), all: null };
   for (const mount of table.mounts) {
     const key = `${mount.major}:${mount.minor}`;
-    let mountPoints = indexes.byDevice.get(key);
-    if (!mountPoints) {
-      mountPoints = new Map();
-      indexes.byDevice.set(key, mountPoints);
-    }
-    // Of several mounts on one mount point, the first in the table wins, as in a scan in order.
-    if (!mountPoints.has(mount.mountPoint)) mountPoints.set(mount.mountPoint, mount);
-    if (!indexes.byMountPoint.has(mount.mountPoint)) indexes.byMountPoint.set(mount.mountPoint, mount);
+    const mounts = indexes.mountsByDevice.get(key);
+    if (mounts) mounts.push(mount);
+    else indexes.mountsByDevice.set(key, [mount]);
   }
   tableIndexes.set(table, indexes);
   return indexes;
+}
+
+/** Returns the mount-point index of one device (`major:minor`), or undefined when no mount has it. */
+function mountPointsOfDevice(table: MountTable, device: string): Map<string, MountEntry> | undefined {
+  const indexes = indexesOf(table);
+  let mountPoints = indexes.byDevice.get(device);
+  if (mountPoints) return mountPoints;
+  const mounts = indexes.mountsByDevice.get(device);
+  if (!mounts) return undefined;
+  mountPoints = indexByMountPoint(mounts);
+  indexes.byDevice.set(device, mountPoints);
+  return mountPoints;
+}
+
+/** Indexes mounts by mount point. Of several mounts on one point the first wins, as in a scan in order. */
+function indexByMountPoint(mounts: readonly MountEntry[]): Map<string, MountEntry> {
+  const index = new Map<string, MountEntry>();
+  for (const mount of mounts) {
+    if (!index.has(mount.mountPoint)) index.set(mount.mountPoint, mount);
+  }
+  return index;
 }
 
 /**

@@ -86,9 +86,11 @@ function issue(line: number, reason: string, text: string): ParseIssue {
   return { line, reason, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text };
 }
 
-function parsePropagation(fields: string[]): Propagation {
+/** Reads the optional fields fields[first, end). */
+function parsePropagation(fields: string[], first: number, end: number): Propagation {
   const propagation: Propagation = { unbindable: false, unknown: [] };
-  for (const field of fields) {
+  for (let index = first; index < end; index++) {
+    const field = fields[index];
     const tagged = /^(shared|master|propagate_from):(0|[1-9][0-9]{0,9})$/.exec(field);
     if (tagged?.[1] === 'shared') propagation.shared = Number(tagged[2]);
     else if (tagged?.[1] === 'master') propagation.master = Number(tagged[2]);
@@ -115,7 +117,9 @@ export function parseMountinfoLine(text: string, line: number): MountEntry | str
   if (root === '') return 'empty root field';
   if (!mountPoint.startsWith('/')) return `mount point "${mountPoint}" does not start with "/"`;
   if (mountOptions === '') return 'empty mount options';
-  const [fsType, source, superOptions] = fields.slice(separator + 1);
+  const fsType = fields[separator + 1];
+  const source = fields[separator + 2];
+  const superOptions = fields[separator + 3];
   if (fsType === '') return 'empty filesystem type';
 
   const decodedRoot = unescapeMountinfoField(root);
@@ -128,7 +132,7 @@ export function parseMountinfoLine(text: string, line: number): MountEntry | str
     root: decodedRoot,
     mountPoint: unescapeMountinfoField(mountPoint),
     mountOptions,
-    propagation: parsePropagation(fields.slice(6, separator)),
+    propagation: parsePropagation(fields, 6, separator),
     fsType: unescapeMountinfoField(fsType),
     source: unescapeMountinfoField(source),
     superOptions: unescapeMountinfoField(superOptions),
