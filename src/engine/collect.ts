@@ -11,6 +11,7 @@
  */
 import { parseMaps } from '../model/procfs/maps';
 import { type ProcessSnapshot, type Snapshot, SNAPSHOT_VERSION } from '../model/procfs/snapshot';
+import { BATCH_WALK_SCRIPT, expandBatchRecords } from './collectBatch';
 import { type Host, hostCommand } from './hosts';
 import { PodmanClient } from './podman';
 import type { CommandRunner } from './runner';
@@ -20,18 +21,19 @@ import type { CommandRunner } from './runner';
  * process from $1 down through /proc/PID/task/TID/children. Opening a link on fd 3 and reading
  * /proc/self/fdinfo/3 from `cat` gives the real mount id of the file behind it.
  *
- * With GNU find and a head that takes -v, each process's fds cost two commands. `find -printf`
- * writes the fd records itself (`\000` is NUL, so `\0000` is NUL then the status 0). One `head -v`
- * prints every fdinfo file after a `==> FILE <==` line, as one `fdinfo-all` record. Otherwise each
- * fd costs a readlink and a cat, which takes seconds for thousands of fds.
+ * With GNU find and a head that takes -v, the batched walk of collectBatch.ts reads the processes
+ * instead. Otherwise each process costs about a dozen commands and each fd two (readlink and cat),
+ * which takes seconds for thousands of fds.
  */
 export const PROCESS_SCRIPT = `rec() { printf '%s\\0%s\\0' "$1" "$2"; }
 end() { printf '\\0%s\\0' "$1"; }
 first=$1 host=$2 conmon=$3
-batch=0
-if find /proc/self/fd -maxdepth 0 -printf '' 2>/dev/null && head -v -n 1 /proc/self/stat >/dev/null 2>&1; then batch=1; fi
 if [ "$host" != 0 ]; then rec host-mountinfo "$host"; cat "/proc/$host/mountinfo"; end $?; fi
 if [ "$conmon" != 0 ]; then rec runtime-mountinfo "$conmon"; cat "/proc/$conmon/mountinfo"; end $?; fi
+if find /proc/self/fd -maxdepth 0 -printf '' 2>/dev/null && head -v -n 1 /proc/self/stat >/dev/null 2>&1; then
+${BATCH_WALK_SCRIPT}
+  exit 0
+fi
 queue=$first
 while :; do
   set -- $queue
@@ -44,17 +46,12 @@ while :; do
     rec "$link" "$p"; readlink -n "/proc/$p/$link"; end $?
     rec "$link-fdinfo" "$p"; cat /proc/self/fdinfo/3 3<"/proc/$p/$link"; end $?
   done
-  if [ $batch = 1 ]; then
-    find "/proc/$p/fd" -mindepth 1 -maxdepth 1 -printf "fd\\000$p/%f\\000%l\\0000\\000" 2>/dev/null
-    rec fdinfo-all "$p"; find "/proc/$p/fdinfo" -mindepth 1 -maxdepth 1 -exec head -v -n 100000 -- {} + 2>/dev/null; end 0
-  else
-    for f in "/proc/$p/fd/"*; do
-      n=\${f##*/}
-      [ "$n" = '*' ] && continue
-      rec fd "$p/$n"; readlink -n "$f"; end $?
-      rec fdinfo "$p/$n"; cat "/proc/$p/fdinfo/$n"; end $?
-    done
-  fi
+  for f in "/proc/$p/fd/"*; do
+    n=\${f##*/}
+    [ "$n" = '*' ] && continue
+    rec fd "$p/$n"; readlink -n "$f"; end $?
+    rec fdinfo "$p/$n"; cat "/proc/$p/fdinfo/$n"; end $?
+  done
   queue="$queue $(cat "/proc/$p/task/"*/children 2>/dev/null)"
 done`;
 
@@ -195,28 +192,12 @@ export interface ProcessReadout {
 }
 
 /**
- * Splits `head -v` output of /proc/PID/fdinfo files into `== /proc/PID/fdinfo/N` blocks, the form
- * of single `fdinfo` records. head puts a blank line between files. Only headers of this PID's
- * fdinfo files split. fdinfo is kernel text whose only file names (io_uring's registered files)
- * belong to the same process, so a forged header can only misdescribe that process's own fds.
+ * Groups process-script records by PID, after expanding the batched walk's combined records. A
+ * failed read of a whole file is a problem. An fd that closed between listing and reading is
+ * dropped silently, as ls would drop it.
  */
-export function splitHeadOutput(content: string, pid: number): string[] {
-  const header = new RegExp(`^==> /proc/${pid}/fdinfo/(\\d+) <==\n`, 'gm');
-  const starts = [...content.matchAll(header)];
-  return starts.map((match, index) => {
-    const from = match.index + match[0].length;
-    const to = index + 1 < starts.length ? starts[index + 1].index : content.length;
-    let text = content.slice(from, to);
-    if (index + 1 < starts.length && text.endsWith('\n\n')) text = text.slice(0, -1);
-    return `== /proc/${pid}/fdinfo/${match[1]}\n${text}`;
-  });
-}
-
-/**
- * Groups process-script records by PID. A failed read of a whole file is a problem. An fd that
- * closed between listing and reading is dropped silently, as ls would drop it.
- */
-export function groupProcessRecords(records: readonly ProcRecord[]): ProcessReadout {
+export function groupProcessRecords(scriptRecords: readonly ProcRecord[]): ProcessReadout {
+  const records = expandBatchRecords(scriptRecords);
   const readout: ProcessReadout = { processes: [], problems: [] };
   const byPid = new Map<number, ProcessParts>();
   const partsOf = (pid: number): ProcessParts => {
@@ -267,9 +248,6 @@ export function groupProcessRecords(records: readonly ProcRecord[]): ProcessRead
         break;
       case 'fdinfo':
         if (ok) partsOf(pid).fdinfo.push(`== /proc/${pid}/fdinfo/${fd}\n${record.content}`);
-        break;
-      case 'fdinfo-all':
-        partsOf(pid).fdinfo.push(...splitHeadOutput(record.content, pid));
         break;
       default:
         readout.problems.push(`unknown record "${record.tag.slice(0, 40)}" in the collect script's output`);
