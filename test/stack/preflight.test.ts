@@ -10,18 +10,18 @@ import path from 'node:path';
 import test from 'node:test';
 
 import { runPreflightCli } from '../../src/cli/preflight';
-import { RuntimeRefusalError } from '../../src/engine/errors';
+import { CommandError, RuntimeRefusalError } from '../../src/engine/errors';
 import { ContainerOperations, type OperationResult } from '../../src/engine/operations';
 import type { CheckpointOptions, PodmanVersion } from '../../src/engine/podmanArgs';
 import { runPreflight } from '../../src/engine/preflight';
-import type { PreflightFinding, PreflightReport } from '../../src/model/preflight/types';
+import type { PreflightFinding, PreflightIntent, PreflightReport } from '../../src/model/preflight/types';
 import { assertSucceeded, openEngineSession, runHoldfd, runner, type Runtime, type StackSession } from './harness';
 
 const testOptions = { timeout: 240_000 };
 const operations = new ContainerOperations(runner);
 
-function preflight(session: StackSession, name: string): Promise<PreflightReport> {
-  return runPreflight(runner, session.stack.host, name, {}, { timeoutMs: 120_000 });
+function preflight(session: StackSession, name: string, intent: PreflightIntent = {}): Promise<PreflightReport> {
+  return runPreflight(runner, session.stack.host, name, intent, { timeoutMs: 120_000 });
 }
 
 function checkpoint(session: StackSession, podmanVersion: PodmanVersion, name: string, options: CheckpointOptions = {}): Promise<OperationResult> {
@@ -242,6 +242,37 @@ test('preflight crun: deleted sparse file should work', testOptions, async (t) =
   assert.ok(!report.findings.some((finding) => finding.category === 'ghost-file' && finding.verdict === 'blocks'), describeReport(report));
 
   assertSucceeded(await checkpoint(session, podmanVersion, name));
+});
+
+// The trixie kernel does not track dirty memory (`criu check --feature mem_dirty_track` warns that
+// it is off), so a pre-checkpoint fails there while a plain checkpoint works.
+test('preflight crun: pre-checkpoint without dirty tracking', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-pre');
+  await session.podman([...session.runArgs(name, 'crun'), session.stack.images.busybox]);
+  await session.waitForOutput(name, /^tick 1$/m);
+  const dirtyTrack = await session.hostRun('criu', ['check', '--feature', 'mem_dirty_track']).then(
+    () => true,
+    () => false,
+  );
+  if (dirtyTrack) {
+    t.skip('this kernel tracks dirty memory, so a pre-checkpoint can work here');
+    return;
+  }
+
+  const report = await preflight(session, name, { preCheckpoint: true });
+  assert.equal(report.verdict, 'will-fail', describeReport(report));
+  blockingFinding(report, 'kernel-feature');
+  assert.equal((await preflight(session, name)).verdict, 'should-work');
+
+  // crun 1.21 asks CRIU for the feature and fails with its own message before the dump.
+  const result = await checkpoint(session, podmanVersion, name, { preCheckpoint: true, keep: false });
+  if (result.status !== 'failed') assert.fail(`expected the pre-checkpoint to fail, got ${result.status}`);
+  assert.ok(result.error instanceof CommandError, `got ${result.error.name}: ${result.error.message}`);
+  assert.match(result.error.stderr, /memory tracking not supported/);
+  await assertStillRunning(session, name);
 });
 
 test('preflight: stopped container is named', testOptions, async (t) => {
