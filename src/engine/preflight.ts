@@ -169,7 +169,7 @@ function parseSizes(record: ProcRecord): { size: number; allocated: number } | u
   return { size: Number(match[1]), allocated: Number(match[2]) * Number(match[3]) };
 }
 
-/** What the extras script read, before it is tied to the snapshot's processes. */
+/** Output of the extras script, grouped but not yet tied to the snapshot's processes. */
 export interface ExtrasReadout {
   kernel?: string;
   locks?: string;
@@ -276,7 +276,8 @@ export function splitBatchOutput(content: string, kind: 'status' | 'ns', pids: R
   starts.forEach((match, index) => {
     const to = index + 1 < starts.length ? starts[index + 1].index : content.length;
     let text = content.slice(match.index + match[0].length, to);
-    if (index + 1 < starts.length && text.endsWith('\n\n')) text = text.slice(0, -1);
+    // head and ls write one newline before every header but the first.
+    if (index + 1 < starts.length && text.endsWith('\n')) text = text.slice(0, -1);
     sections.set(Number(match[1]), text);
   });
   // ls -l prints no header for a single folder.
@@ -396,7 +397,8 @@ function throwIfCancelled(signal: AbortSignal | undefined, containerName: string
  * Collects the preflight input of a running container: inspect, host probe, gap snapshot, then
  * the extras script. Rejects with NotFoundError for an unknown container, RuntimeRefusalError
  * (`state-improper`) for one that does not run, CancelledError after an abort, CollectError when
- * /proc output is cut off, and the runner's CommandError when a read fails as a whole.
+ * /proc output is cut off, HostCommandError when the host reaches podman only through a remote
+ * connection, and the runner's CommandError when a read fails as a whole.
  */
 export async function collectPreflight(runner: CommandRunner, host: Host, containerName: string, options: PreflightOptions = {}): Promise<PreflightInput> {
   const runOptions: RunOptions = { signal: options.signal, timeoutMs: options.timeoutMs };

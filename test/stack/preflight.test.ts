@@ -267,7 +267,7 @@ test('preflight crun: pre-checkpoint without dirty tracking', testOptions, async
   blockingFinding(report, 'kernel-feature');
   assert.equal((await preflight(session, name)).verdict, 'should-work');
 
-  // crun 1.21 asks CRIU for the feature and fails with its own message before the dump.
+  // crun 1.21 checks the feature through libcriu and fails with its own message before the dump.
   const result = await checkpoint(session, podmanVersion, name, { preCheckpoint: true, keep: false });
   if (result.status !== 'failed') assert.fail(`expected the pre-checkpoint to fail, got ${result.status}`);
   assert.ok(result.error instanceof CommandError, `got ${result.error.name}: ${result.error.message}`);
