@@ -275,6 +275,28 @@ test('preflight crun: pre-checkpoint without dirty tracking', testOptions, async
   await assertStillRunning(session, name);
 });
 
+// Debian 12's CRIU 3.17.1 does not know the [vvar_vclock] mapping of kernel 6.18, so every dump fails.
+test('preflight bookworm runc: CRIU 3.17 will fail on the vDSO', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'bookworm');
+  if (!opened) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-vdso');
+  await session.podman([...session.runArgs(name, 'runc'), session.stack.images.busybox]);
+  await session.waitForOutput(name, /^tick 1$/m);
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'will-fail', describeReport(report));
+  assert.equal(report.host.criuVersion, '3.17.1');
+  assert.equal(report.host.podmanVersion, '4.3.1');
+  const finding = blockingFinding(report, 'vdso');
+  assert.ok(finding.evidence.some((evidence) => evidence.text.includes('[vvar_vclock]')), JSON.stringify(finding.evidence));
+
+  const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name));
+  assert.match(diagnosis.logText!, /vdso: Unexpected rt vDSO area bounds/);
+  assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+  await assertStillRunning(session, name);
+});
+
 test('preflight: stopped container is named', testOptions, async (t) => {
   const opened = await openEngineSession(t, 'trixie');
   if (!opened) return;
