@@ -11,7 +11,8 @@
 //   the same /proc files with `cat` (mountinfo, maps, cmdline, status and every fdinfo file of
 //   each process, the network tables once, /proc/locks) and lists the fd and ns links with `ls -l`.
 //
-// Medians are compared. Run alone with `node scripts/bench/preflight.mjs`; `npm run bench` calls
+// Each run also times the gap snapshot, the extras script and the checks alone, to show where the
+// time goes. Medians are compared. Run alone with `node scripts/bench/preflight.mjs`; `npm run bench` calls
 // it after the container benchmarks. The container is named clens-bench-<hex>-preflight and is
 // removed at the end.
 import { spawn } from 'node:child_process';
@@ -157,26 +158,24 @@ export async function benchPreflight() {
     const cachedTimes = [];
     const probedTimes = [];
     const baselineTimes = [];
-    for (let index = 0; index < runs; index++) {
-      let started = performance.now();
-      await engine.runPreflight(runner, stack.host, name, {}, { capabilities, timeoutMs: 300_000 });
-      cachedTimes.push(performance.now() - started);
-      baselineTimes.push((await spawnTimed(baselineCommand)).milliseconds);
-      started = performance.now();
-      await engine.runPreflight(runner, stack.host, name, {}, { timeoutMs: 300_000 });
-      probedTimes.push(performance.now() - started);
-    }
-
     // The parts of one collection, to show where the time goes.
-    let started = performance.now();
-    const snapshot = await engine.collectContainerSnapshot(runner, stack.host, name, { timeoutMs: 300_000 });
-    const snapshotMs = performance.now() - started;
-    started = performance.now();
-    await runner.run(engine.extrasCommand(stack.host, engine.extrasRequests(snapshot)), { timeoutMs: 300_000 });
-    const extrasMs = performance.now() - started;
-    started = performance.now();
-    engine.runChecks(input);
-    const checksMs = performance.now() - started;
+    const snapshotTimes = [];
+    const extrasTimes = [];
+    const checksTimes = [];
+    const timed = async (times, work) => {
+      const started = performance.now();
+      const result = await work();
+      times.push(performance.now() - started);
+      return result;
+    };
+    for (let index = 0; index < runs; index++) {
+      await timed(cachedTimes, () => engine.runPreflight(runner, stack.host, name, {}, { capabilities, timeoutMs: 300_000 }));
+      baselineTimes.push((await spawnTimed(baselineCommand)).milliseconds);
+      await timed(probedTimes, () => engine.runPreflight(runner, stack.host, name, {}, { timeoutMs: 300_000 }));
+      const snapshot = await timed(snapshotTimes, () => engine.collectContainerSnapshot(runner, stack.host, name, { timeoutMs: 300_000 }));
+      await timed(extrasTimes, () => runner.run(engine.extrasCommand(stack.host, engine.extrasRequests(snapshot)), { timeoutMs: 300_000 }));
+      await timed(checksTimes, async () => engine.runChecks(input));
+    }
 
     const baselineMs = median(baselineTimes);
     const cachedMs = median(cachedTimes);
@@ -184,9 +183,9 @@ export async function benchPreflight() {
     console.log(`  ${processes.length} processes, ${fds} fds, verdict ${report.verdict}; median of ${runs} runs`);
     console.log(`  cat and ls -l of the same /proc files:    ${baselineMs.toFixed(0)} ms`);
     console.log(`  runPreflight, host probe given:          ${cachedMs.toFixed(0)} ms`);
-    console.log(`    one gap snapshot alone:                ${snapshotMs.toFixed(0)} ms`);
-    console.log(`    one extras script alone:               ${extrasMs.toFixed(0)} ms`);
-    console.log(`    the checks alone:                      ${checksMs.toFixed(0)} ms`);
+    console.log(`    the gap snapshot alone:                ${median(snapshotTimes).toFixed(0)} ms`);
+    console.log(`    the extras script alone:               ${median(extrasTimes).toFixed(0)} ms`);
+    console.log(`    the checks alone:                      ${median(checksTimes).toFixed(0)} ms`);
     console.log(`  runPreflight, probing the host too:      ${probedMs.toFixed(0)} ms`);
     console.log(`  ratio, probe given (target <= 2):        ${(cachedMs / baselineMs).toFixed(2)}`);
     console.log(`  ratio, probing too:                      ${(probedMs / baselineMs).toFixed(2)}`);

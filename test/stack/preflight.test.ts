@@ -97,31 +97,34 @@ for (const runtime of ['crun', 'runc'] as const satisfies readonly Runtime[]) {
   });
 }
 
-test('preflight crun: loopback TCP will fail until CRIU 4.2', testOptions, async (t) => {
-  const opened = await openEngineSession(t, 'trixie');
-  if (!opened) return;
-  const { session, podmanVersion } = opened;
-  const name = session.containerName('pf-tcp');
-  await session.podman([...session.runArgs(name, 'crun'), session.stack.images.probes, '/tcp-loop']);
-  await session.waitForOutput(name, /^tcp-loop: connected on 127\.0\.0\.1:\d+$/m);
+for (const runtime of ['crun', 'runc'] as const satisfies readonly Runtime[]) {
+  test(`preflight ${runtime}: loopback TCP will fail until CRIU 4.2`, testOptions, async (t) => {
+    const opened = await openEngineSession(t, 'trixie');
+    if (!opened) return;
+    const { session, podmanVersion } = opened;
+    const name = session.containerName(`pf-tcp-${runtime}`);
+    await session.podman([...session.runArgs(name, runtime), session.stack.images.probes, '/tcp-loop']);
+    await session.waitForOutput(name, /^tcp-loop: connected on 127\.0\.0\.1:\d+$/m);
 
-  // NOTE: specific to CRIU 4.1.1 on kernel 6.18, which rejects SO_PASSCRED on inet sockets. CRIU
-  // 4.2 reads that option only where the family supports it, so this changes with a newer root.
-  const report = await preflight(session, name);
-  assert.equal(report.verdict, 'will-fail', describeReport(report));
-  const finding = blockingFinding(report, 'tcp');
-  assert.equal(finding.kbCode, 'tcp.passcred-rejected-by-kernel');
-  assert.match(`${finding.detail} ${JSON.stringify(finding.fixes)}`, /4\.2/);
-  assert.ok(finding.evidence.some((evidence) => evidence.source?.file.endsWith('/net/tcp')), JSON.stringify(finding.evidence));
+    // NOTE: specific to CRIU 4.1.1 on kernel 6.18, which rejects SO_PASSCRED on inet sockets. CRIU
+    // 4.2 reads that option only where the family supports it, so this changes with a newer root.
+    const report = await preflight(session, name);
+    assert.equal(report.verdict, 'will-fail', describeReport(report));
+    const finding = blockingFinding(report, 'tcp');
+    assert.equal(finding.kbCode, 'tcp.passcred-rejected-by-kernel');
+    assert.match(`${finding.detail} ${JSON.stringify(finding.fixes)}`, /4\.2/);
+    assert.ok(finding.evidence.some((evidence) => evidence.source?.file.endsWith('/net/tcp')), JSON.stringify(finding.evidence));
+    assert.ok(finding.evidence.some((evidence) => / ESTABLISHED$/.test(evidence.text)), JSON.stringify(finding.evidence));
 
-  for (const options of [{}, { tcpEstablished: true }]) {
-    const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name, options));
-    assert.match(diagnosis.logText!, /sockets: Can't get 1:16 opt/);
-    assert.equal(diagnosis.analysis.rootCause?.code, finding.kbCode);
-    assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
-    await assertStillRunning(session, name);
-  }
-});
+    for (const options of [{}, { tcpEstablished: true }]) {
+      const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name, options));
+      assert.match(diagnosis.logText!, /sockets: Can't get 1:16 opt/);
+      assert.equal(diagnosis.analysis.rootCause?.code, finding.kbCode);
+      assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+      await assertStillRunning(session, name);
+    }
+  });
+}
 
 test('preflight crun: held flock needs --file-locks', testOptions, async (t) => {
   const opened = await openEngineSession(t, 'trixie');
