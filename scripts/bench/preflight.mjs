@@ -1,8 +1,8 @@
 // Preflight benchmark of `npm run bench` on the trixie stack of scripts/stack/setup.sh.
 //
 // One busybox container with BENCH_PREFLIGHT_PROCESSES (default 100) processes, each a `tail -f`
-// of BENCH_PREFLIGHT_FILES (default 100) files, so with stdin, stdout and stderr it holds about
-// 10,300 fds. Timed, alternating, BENCH_RUNS times (default 5):
+// of BENCH_PREFLIGHT_FILES (default 100) files, so with stdin, stdout and stderr it has about
+// 10,300 open fds. Timed, alternating, BENCH_RUNS times (default 5):
 //
 // - runPreflight (src/engine/preflight.ts): inspect, gap snapshot, extras script and the checks,
 //   once with the host probe that an earlier probeHost returned (as the Containers view passes
@@ -83,7 +83,7 @@ async function loadEngine() {
 }
 
 /**
- * The container's command: create the files, start `processCount - 1` background `tail -f` of all
+ * Returns the container's shell script: create the files, start `processCount - 1` background `tail -f` of all
  * of them, print a line, and replace the shell by the last one.
  */
 function holderScript() {
