@@ -83,8 +83,8 @@ async function loadEngine() {
 }
 
 /**
- * Returns the container's shell script: create the files, start `processCount - 1` background `tail -f` of all
- * of them, print a line, and replace the shell by the last one.
+ * Returns the container's shell script: create the files, start `processCount - 1` background
+ * `tail -f` of all of them, print a line, and replace the shell by the last one.
  */
 function holderScript() {
   return [
