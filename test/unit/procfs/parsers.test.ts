@@ -7,7 +7,7 @@ import fc from 'fast-check';
 
 import { parseFdinfo, parseLinkListing, parseProcessLinks } from '../../../src/model/procfs/fdinfo';
 import { addressOf, escapeMapsPath, parseMaps, parseMapsLine } from '../../../src/model/procfs/maps';
-import { ancestorsOf, buildMountTree, escapeMountinfoField, type MountEntry, parseMountinfo, unescapeMountinfoField } from '../../../src/model/procfs/mountinfo';
+import { ancestorsOf, buildMountTree, escapeMountinfoField, type MountEntry, parseMountinfo, parseMountinfoLine, readMountinfoLine, unescapeMountinfoField } from '../../../src/model/procfs/mountinfo';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'procfs');
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
@@ -286,6 +286,97 @@ describe('maps line grammar', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('maps across lines', () => {
+  // Lines that repeat offsets, devices and inodes out of order, so that strings reused from
+  // earlier lines must still be the values of their own line.
+  const lineArbitrary = fc
+    .tuple(
+      fc.constantFrom('7f00', '7f10', '00007f20', 'ffffffffff600000'),
+      fc.constantFrom('r--p', 'r-xp', 'rw-s', '---p'),
+      fc.constantFrom('00000000', '00028000', '28000', '0001', '1000', '00001000'),
+      fc.constantFrom('fe:00', '00:5d', '0:0', '00:00', 'fe:0'),
+      fc.constantFrom('0', '7', '2200394', '22003940', '12345678901234567890'),
+      fc.constantFrom('', '    /usr/lib/libc.so.6', '  /usr/lib/libc.so.7', ' /a b (deleted)', '   [stack]', ' /dev/zero (deleted)'),
+    )
+    .map(([address, perms, offset, device, inode, tail]) => `${address}-ffffffffff601000 ${perms} ${offset} ${device} ${inode}${tail}`);
+
+  test('file parse equals line parses', () => {
+    fc.assert(
+      fc.property(fc.array(lineArbitrary, { minLength: 1, maxLength: 30 }), (lines) => {
+        const parsed = parseMaps(lines.join('\n'));
+        assert.deepEqual(parsed.issues, []);
+        assert.deepEqual(
+          parsed.entries,
+          lines.map((line, index) => parseMapsLine(line, index + 1)),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('entries are separate objects', () => {
+    const parsed = parseMaps('1000-2000 r--p 00000000 fe:00 7 /a\n2000-3000 rw-p 00001000 fe:00 8 /b\n');
+    assert.equal(parsed.entries.length, 2);
+    assert.notEqual(parsed.entries[0], parsed.entries[1]);
+    assert.equal(parsed.entries[0].path, '/a');
+    assert.equal(parsed.entries[0].offset, '00000000');
+    assert.equal(parsed.entries[1].path, '/b');
+    assert.equal(parsed.entries[1].offset, '00001000');
+  });
+});
+
+describe('mountinfo field reader', () => {
+  const field = fc.constantFrom('', '0', '01', '7', '36', '4294967295', '12345678901', '98:0', '0:93', '08:1', '1:2:3', ':', '/', '/mnt', 'x', '-', '--', 'rw,noatime', 'shared:1', 'master:02', 'master:7', 'propagate_from:3', 'unbindable', 'shared:', 'future:1', 'ext4', '/dev/root', 'a\\040b', '\\134', ' ', '\r', 'é');
+  const fieldsArbitrary = fc.oneof(
+    fc.array(field, { maxLength: 14 }).map((fields) => fields.join(' ')),
+    fc
+      .tuple(
+        fc.constantFrom('36', '0', '012', '1x'),
+        fc.constantFrom('35', '1', ''),
+        fc.constantFrom('98:0', '0:93', '98:', ':0', '98-0', '1:2:3', '9999999999:1', '10000000000:1'),
+        fc.constantFrom('/', '/mnt1', '', '/a\\040b'),
+        fc.constantFrom('/mnt2', '/', 'mnt', '', '/x\\011y'),
+        fc.constantFrom('rw,noatime', '', '-'),
+        fc.array(fc.constantFrom('shared:1', 'master:5', 'propagate_from:2', 'unbindable', 'shared:01', 'x', '', '-'), { maxLength: 3 }),
+        fc.constantFrom('ext3', '', 'fuse.sshfs'),
+        fc.constantFrom('/dev/root', '', 'a\\040b'),
+        fc.constantFrom('rw,errors=continue', '', 'a b', 'rw\\134'),
+      )
+      .map(([id, parent, device, root, point, options, optional, type, source, superOptions]) => [id, parent, device, root, point, options, ...optional, '-', type, source, superOptions].join(' ')),
+  );
+
+  test('agrees with the split parser', () => {
+    fc.assert(
+      fc.property(fieldsArbitrary, (text) => {
+        const read = readMountinfoLine(text, 0, text.length, 3);
+        const parsed = parseMountinfoLine(text, 3);
+        if (typeof parsed === 'string') assert.equal(read, null, `read ${JSON.stringify(text)}, rejected with: ${parsed}`);
+        else assert.deepEqual(read, parsed);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('reads a line inside a text', () => {
+    const text = 'x\n36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue\r\ny';
+    const start = text.indexOf('36');
+    const end = text.indexOf('\r');
+    const read = readMountinfoLine(text, start, end, 2);
+    assert.ok(read);
+    assert.deepEqual(read, parseMountinfoLine(text.slice(start, end), 2));
+    assert.equal(read.superOptions, 'rw,errors=continue');
+    assert.equal(read.propagation.master, 1);
+  });
+
+  test('takes every line of the fixtures', () => {
+    for (const name of ['wasm-crun-wasmedge/mountinfo.txt', 'wasm-crun-wasmedge/conmon-mountinfo.txt', 'wasm-crun-wasmedge/host-mountinfo.txt', 'gap-map-runc/mountinfo.txt']) {
+      for (const line of read(name).split('\n').filter(Boolean)) {
+        assert.notEqual(readMountinfoLine(line, 0, line.length, 1), null, `${name}: ${line}`);
+      }
+    }
   });
 });
 
