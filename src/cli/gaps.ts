@@ -11,11 +11,13 @@ import { parseMaps } from '../model/procfs/maps';
 import { parseMountinfo } from '../model/procfs/mountinfo';
 import { findMountLookupErrors } from '../model/procfs/logLink';
 import { assembleSnapshot, readSnapshot, type Snapshot, SnapshotError, splitByProcess } from '../model/procfs/snapshot';
+import { HOST_OPTIONS_HELP, hasHostOption } from './hosts';
 import { collectLive, hasLiveSource, LIVE_OPTIONS, LiveInputError } from './snapshot';
 
 export const GAPS_USAGE = `Usage: checkpoint-lens gaps --snapshot FILE [--log FILE] [--json]
-       checkpoint-lens gaps --container NAME [--host-prefix-json JSON] [--log FILE] [--json]
-       checkpoint-lens gaps --pid PID [--host-prefix-json JSON] [--log FILE] [--json]
+       checkpoint-lens gaps --container NAME [--host NAME | --host-prefix-json JSON] [--log FILE]
+                            [--json]
+       checkpoint-lens gaps --pid PID [--host NAME | --host-prefix-json JSON] [--log FILE] [--json]
        checkpoint-lens gaps --mountinfo FILE --maps FILE [--fdinfo FILE] [--fds FILE]
                             [--runtime-mountinfo FILE] [--host-mountinfo FILE]
                             [--cmdline FILE] [--log FILE] [--json]
@@ -27,8 +29,7 @@ Options:
   --snapshot FILE           a version 1 snapshot JSON holding the files below
   --container NAME          collect the snapshot now from a running podman container
   --pid PID                 collect it from a process and its descendants
-  --host-prefix-json JSON   words run before every command of --container or --pid, as a JSON
-                            array, e.g. '["sudo","-n"]'; default [] (this machine)
+${HOST_OPTIONS_HELP}
   --mountinfo FILE          /proc/PID/mountinfo of the container process
   --maps FILE               /proc/PID/maps of the container process
   --fdinfo FILE             /proc/PID/fdinfo/*, each after a "== /proc/PID/fdinfo/N" line;
@@ -157,6 +158,9 @@ export async function runGaps(args: string[], write: (text: string) => void): Pr
   if (positionals.length > 0) throw new GapsInputError(`unexpected argument "${positionals[0]}"; every input is named by an option, e.g. --mountinfo FILE`);
 
   const fileValues = values as Partial<Record<(typeof FILE_OPTIONS)[number], string>>;
+  if (!hasLiveSource(values) && hasHostOption(values)) {
+    throw new GapsInputError('--host, --hosts-file and --host-prefix-json apply to --container and --pid only; the files of --snapshot, --mountinfo and --maps are read on this machine, so leave the host options out');
+  }
   const { snapshot, name } = hasLiveSource(values) ? await loadLive(values, fileValues) : loadSnapshot(fileValues);
   checkParsable(snapshot, name);
   const log = fileValues.log === undefined ? undefined : loadLog(fileValues.log);

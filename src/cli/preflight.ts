@@ -6,15 +6,15 @@ import { parseArgs } from 'node:util';
 
 import { CollectError } from '../engine/collect';
 import { CommandError } from '../engine/errors';
-import { HostCommandError, LOCAL_HOST } from '../engine/hosts';
+import { type Host, HostCommandError } from '../engine/hosts';
 import { runPreflight } from '../engine/preflight';
 import { PodmanOutputError } from '../engine/podmanJson';
 import { type CommandRunner, ProcessRunner } from '../engine/runner';
 import { quoteCommandLine } from '../engine/shellQuote';
 import type { PreflightFinding, PreflightIntent, PreflightReport, PreflightVerdict } from '../model/preflight/types';
-import { LiveInputError, parseHostPrefix } from './snapshot';
+import { HOST_OPTIONS, HOST_OPTIONS_HELP, HostOptionError, type HostOptionValues, type HostsEnvironment, resolveHost } from './hosts';
 
-export const PREFLIGHT_USAGE = `Usage: checkpoint-lens preflight --container NAME [--host-prefix-json JSON] [--host NAME]
+export const PREFLIGHT_USAGE = `Usage: checkpoint-lens preflight --container NAME [--host NAME | --host-prefix-json JSON]
                                  [--export] [--pre-checkpoint] [--leave-running] [--json]
 
 Reads a running podman container's processes, sockets, locks and open files, and the host's
@@ -23,10 +23,7 @@ which flags. Nothing is checkpointed and the container keeps running.
 
 Options:
   --container NAME          name or ID of a running podman container
-  --host-prefix-json JSON   words run before every command, as a JSON array, e.g.
-                            '["sudo","-n"]' or '["ssh","build-host"]'; default [] (this machine)
-  --host NAME               name of the host in the report; default "local", or "command line"
-                            with --host-prefix-json
+${HOST_OPTIONS_HELP}
   --export                  the checkpoint will be exported (--export or --create-image)
   --pre-checkpoint          the checkpoint will be a pre-checkpoint; also probes dirty tracking
   --leave-running           the checkpoint will use --leave-running
@@ -58,6 +55,8 @@ export interface PreflightCliIo {
   runner?: CommandRunner;
   /** Collection and checks, the engine's runPreflight when missing. */
   runPreflight?: typeof runPreflight;
+  /** Variables that locate the hosts file, process.env when missing. */
+  env?: HostsEnvironment;
 }
 
 const WIDTH = 100;
@@ -151,7 +150,7 @@ export function renderPreflightText(report: PreflightReport): string {
   return `${out.join('\n')}\n`;
 }
 
-function parsePreflightArgs(args: string[]): { container: string; hostPrefix?: string; hostName?: string; intent: PreflightIntent; json: boolean } | 'help' {
+function parsePreflightArgs(args: string[]): { container: string; hostOptions: HostOptionValues; intent: PreflightIntent; json: boolean } | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -159,8 +158,7 @@ function parsePreflightArgs(args: string[]): { container: string; hostPrefix?: s
       allowPositionals: true,
       options: {
         container: { type: 'string' },
-        'host-prefix-json': { type: 'string' },
-        host: { type: 'string' },
+        ...HOST_OPTIONS,
         export: { type: 'boolean', default: false },
         'pre-checkpoint': { type: 'boolean', default: false },
         'leave-running': { type: 'boolean', default: false },
@@ -177,13 +175,14 @@ function parsePreflightArgs(args: string[]): { container: string; hostPrefix?: s
   if (positionals.length > 0) throw new PreflightUsageError(`unexpected argument "${positionals[0]}"; name the container with --container NAME`);
   if (values.container === undefined) throw new PreflightUsageError('missing --container NAME');
   if (values.container === '') throw new PreflightUsageError('--container needs a container name or ID');
-  if (values.host === '') throw new PreflightUsageError('--host needs a name');
+  if (values.host !== undefined && values.host.trim() === '') throw new PreflightUsageError('--host needs a host name');
 
   const intent: PreflightIntent = {};
   if (values.export) intent.export = true;
   if (values['pre-checkpoint']) intent.preCheckpoint = true;
   if (values['leave-running']) intent.leaveRunning = true;
-  return { container: values.container, hostPrefix: values['host-prefix-json'], hostName: values.host, intent, json: values.json };
+  const hostOptions: HostOptionValues = { host: values.host, 'hosts-file': values['hosts-file'], 'host-prefix-json': values['host-prefix-json'] };
+  return { container: values.container, hostOptions, intent, json: values.json };
 }
 
 /** Turns a failure to reach or read the container into one line for stderr. */
@@ -192,7 +191,7 @@ function describeFailure(error: unknown): string | undefined {
     const hint = error.hint ? ` ${error.hint}` : '';
     return `${error.message}${hint} (command: ${error.commandLine.slice(0, 200)})`;
   }
-  if (error instanceof CollectError || error instanceof HostCommandError || error instanceof PodmanOutputError || error instanceof LiveInputError) return error.message;
+  if (error instanceof CollectError || error instanceof HostCommandError || error instanceof PodmanOutputError) return error.message;
   return undefined;
 }
 
@@ -211,10 +210,17 @@ export async function runPreflightCli(args: string[], io: PreflightCliIo): Promi
     return PREFLIGHT_EXIT.error;
   }
 
+  let host: Host;
+  try {
+    host = resolveHost(options.hostOptions, io.env ?? process.env);
+  } catch (error) {
+    if (!(error instanceof HostOptionError)) throw error;
+    io.stderr(`checkpoint-lens preflight: ${error.message}\n`);
+    return PREFLIGHT_EXIT.error;
+  }
+
   let report: PreflightReport;
   try {
-    const parsedHost = options.hostPrefix === undefined ? LOCAL_HOST : parseHostPrefix(options.hostPrefix);
-    const host = { ...parsedHost, name: options.hostName ?? parsedHost.name };
     report = await (io.runPreflight ?? runPreflight)(io.runner ?? new ProcessRunner(), host, options.container, options.intent, { timeoutMs: 120_000 });
   } catch (error) {
     const message = describeFailure(error);

@@ -8,12 +8,13 @@ import { parseArgs } from 'node:util';
 
 import { collectContainerSnapshot, CollectError, collectProcessSnapshot } from '../engine/collect';
 import { CommandError } from '../engine/errors';
-import { type Host, HostCommandError, LOCAL_HOST, parseHostSettings } from '../engine/hosts';
+import { HostCommandError } from '../engine/hosts';
 import { ProcessRunner } from '../engine/runner';
 import type { Snapshot } from '../model/procfs/snapshot';
+import { HOST_OPTIONS, HOST_OPTIONS_HELP, HostOptionError, type HostOptionValues, resolveHost } from './hosts';
 
-export const SNAPSHOT_USAGE = `Usage: checkpoint-lens snapshot --container NAME [--host-prefix-json JSON] [-o FILE]
-       checkpoint-lens snapshot --pid PID [--host-prefix-json JSON] [-o FILE]
+export const SNAPSHOT_USAGE = `Usage: checkpoint-lens snapshot --container NAME [--host NAME | --host-prefix-json JSON] [-o FILE]
+       checkpoint-lens snapshot --pid PID [--host NAME | --host-prefix-json JSON] [-o FILE]
 
 Reads /proc of a running container's processes and writes them as one snapshot JSON for
 "checkpoint-lens gaps --snapshot FILE": mountinfo, maps, fds with fdinfo, exe, cwd and root, the
@@ -23,8 +24,7 @@ CAP_CHECKPOINT_RESTORE), the runtime side's mountinfo (conmon's) and the host's 
 Options:
   --container NAME          name or ID of a running podman container
   --pid PID                 a process and its descendants instead of a container
-  --host-prefix-json JSON   words run before every command, as a JSON array, e.g.
-                            '["sudo","-n"]' or '["ssh","build-host"]'; default [] (this machine)
+${HOST_OPTIONS_HELP}
   -o, --output FILE         where to write the snapshot; "-" or no option writes to standard output
   -h, --help                show this help
 
@@ -38,34 +38,16 @@ export class LiveInputError extends Error {
 }
 
 /** The live-source options that `snapshot` and `gaps` share. */
-export interface LiveSource {
+export interface LiveSource extends HostOptionValues {
   container?: string;
   pid?: string;
-  'host-prefix-json'?: string;
 }
 
 export const LIVE_OPTIONS = {
   container: { type: 'string' },
   pid: { type: 'string' },
-  'host-prefix-json': { type: 'string' },
+  ...HOST_OPTIONS,
 } as const;
-
-/** Parses `--host-prefix-json` with the same checks as the `checkpointLens.hosts` setting. */
-export function parseHostPrefix(json: string | undefined): Host {
-  if (json === undefined) return LOCAL_HOST;
-  let prefix: unknown;
-  try {
-    prefix = JSON.parse(json);
-  } catch (error) {
-    throw new LiveInputError(`--host-prefix-json is not valid JSON (${(error as Error).message}); give an array of strings, e.g. '["sudo","-n"]'`);
-  }
-  if (!Array.isArray(prefix) || !prefix.every((word) => typeof word === 'string')) {
-    throw new LiveInputError(`--host-prefix-json must be a JSON array of strings, got ${json.slice(0, 200)}`);
-  }
-  const { hosts, problems } = parseHostSettings([{ name: 'command line', prefix }], '--host-prefix-json');
-  if (problems.length > 0) throw new LiveInputError(problems.join(' '));
-  return hosts.find((host) => host.name === 'command line')!;
-}
 
 function parsePid(text: string): number {
   if (!/^[1-9][0-9]{0,9}$/.test(text)) throw new LiveInputError(`--pid must be a positive decimal process ID, got "${text}"`);
@@ -84,7 +66,13 @@ export function hasLiveSource(values: LiveSource): boolean {
 export async function collectLive(values: LiveSource): Promise<{ snapshot: Snapshot; name: string }> {
   if (values.container !== undefined && values.pid !== undefined) throw new LiveInputError('give either --container or --pid, not both');
   if (values.container === '') throw new LiveInputError('--container needs a container name or ID');
-  const host = parseHostPrefix(values['host-prefix-json']);
+  let host;
+  try {
+    host = resolveHost(values);
+  } catch (error) {
+    if (error instanceof HostOptionError) throw new LiveInputError(error.message);
+    throw error;
+  }
   const runner = new ProcessRunner();
   try {
     if (values.container !== undefined) {

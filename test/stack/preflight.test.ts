@@ -142,10 +142,14 @@ test('preflight crun: held flock needs --file-locks', testOptions, async (t) => 
   assert.equal(finding?.category, 'file-locks');
   assert.equal(finding?.flag, 'fileLocks');
 
-  // The CLI reaches the same verdict through the stack's prefix and prints the command.
+  // The CLI reaches the same verdict through the stack's prefix, named in a hosts file, and prints the command.
+  const hostsDirectory = mkdtempSync(path.join(os.tmpdir(), 'clens-hosts-'));
+  t.after(() => rmSync(hostsDirectory, { recursive: true, force: true }));
+  const hostsFile = path.join(hostsDirectory, 'hosts.json');
+  writeFileSync(hostsFile, JSON.stringify([{ name: 'trixie', prefix: session.stack.host.prefix }]));
   let stdout = '';
   let stderr = '';
-  const status = await runPreflightCli(['--container', name, '--host-prefix-json', JSON.stringify(session.stack.host.prefix), '--host', 'trixie'], {
+  const status = await runPreflightCli(['--container', name, '--host', 'trixie', '--hosts-file', hostsFile], {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
   });

@@ -45,7 +45,7 @@ describe('preflight CLI arguments', () => {
     [['web'], /unexpected argument "web"; name the container with --container NAME/],
     [['--container', 'web', '--bogus'], /Unknown option '--bogus'/],
     [['--container'], /--container/],
-    [['--container', 'web', '--host', ''], /--host needs a name/],
+    [['--container', 'web', '--host', ''], /--host needs a host name/],
   ];
   for (const [args, message] of usageCases) {
     test(`usage error: ${args.join(' ') || '(none)'}`, async () => {
@@ -73,10 +73,10 @@ describe('preflight CLI arguments', () => {
     assert.match(run.stdout, /3 for a usage error/);
   });
 
-  test('host, prefix and intent reach the engine', async () => {
-    const run = await runCli(['--container', 'web', '--host-prefix-json', '["sudo","-n"]', '--host', 'lab', '--export', '--pre-checkpoint']);
+  test('prefix and intent reach the engine', async () => {
+    const run = await runCli(['--container', 'web', '--host-prefix-json', '["sudo","-n"]', '--export', '--pre-checkpoint']);
     assert.equal(run.calls.length, 1);
-    assert.deepEqual(run.calls[0].host, { name: 'lab', prefix: ['sudo', '-n'] });
+    assert.deepEqual(run.calls[0].host, { name: 'command line', prefix: ['sudo', '-n'] });
     assert.equal(run.calls[0].container, 'web');
     assert.deepEqual(run.calls[0].intent, { export: true, preCheckpoint: true });
   });
