@@ -13,12 +13,13 @@ import { type Host, LOCAL_HOST, parseHostSettings } from '../engine/hosts';
 export const HOSTS_FILE_ENV = 'CHECKPOINT_LENS_HOSTS_FILE';
 
 /** Help text of the host options, shared by the usage texts of the commands. */
-export const HOST_OPTIONS_HELP = `  --host NAME               run the commands on the host NAME of the hosts file; "local" (this
-                            machine) exists unless the file defines its own
+export const HOST_OPTIONS_HELP = `  --host NAME               run the commands on host NAME of the hosts file, a JSON list of
+                            {"name": ..., "prefix": [...]}; "local" (this machine, the default)
+                            exists unless the file defines its own
   --hosts-file FILE         the hosts file; default $${HOSTS_FILE_ENV}, else
                             $XDG_CONFIG_HOME/checkpoint-lens/hosts.json (~/.config when unset)
-  --host-prefix-json JSON   words run before every command, as a JSON array, e.g.
-                            '["sudo","-n"]' or '["ssh","build-host"]'; instead of --host`;
+  --host-prefix-json JSON   instead of --host, the words run before every command, as a JSON
+                            array, e.g. '["sudo","-n"]' or '["ssh","build-host"]'`;
 
 /** The parseArgs options that select the host. */
 export const HOST_OPTIONS = {
