@@ -40,7 +40,7 @@ export class HostOptionError extends Error {
   override name = 'HostOptionError';
 }
 
-/** Where the hosts file is and which option or variable chose it. */
+/** Location of the hosts file, and the option or variable that chose it. */
 export interface HostsFileLocation {
   path: string;
   source: '--hosts-file' | typeof HOSTS_FILE_ENV | 'default';
@@ -79,12 +79,14 @@ function describeJsonError(message: string, text: string): string {
   return `${message} (line ${line} column ${column})`;
 }
 
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
+
 const EXAMPLE_FILE = '[{"name": "build-1", "prefix": ["ssh", "build-1"]}]';
 
 /**
  * Reads and validates a hosts file with the checks of the `checkpointLens.hosts` setting. A
- * missing default file means only "local"; a missing file named by option or variable, invalid
- * JSON and any invalid entry are errors, so a typo never selects another host than the one named.
+ * missing default file means that only "local" exists. A missing file named by option or
+ * variable, invalid JSON and any invalid entry are errors, so a typo never selects another host.
  */
 export function readHostsFile(location: HostsFileLocation): { hosts: Host[]; exists: boolean } {
   let text: string;
@@ -93,7 +95,7 @@ export function readHostsFile(location: HostsFileLocation): { hosts: Host[]; exi
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && location.source === 'default') return { hosts: [LOCAL_HOST], exists: false };
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    const reason = (code && READ_ERRORS[code]) ?? (error as Error).message;
     throw new HostOptionError(`cannot read the hosts file ${describeLocation(location)}: ${reason}. Correct the path, or create the file with a list such as ${EXAMPLE_FILE}.`);
   }
 
