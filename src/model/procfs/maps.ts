@@ -115,6 +115,13 @@ export function canonicalHex(hex: string): string {
   return hex.slice(firstSignificantDigit(hex));
 }
 
+/** Returns whether lower-case hex `start` is above `end`. */
+function isAbove(start: string, end: string): boolean {
+  // In ASCII the digits sort before a-f, so hex numbers of equal length sort as strings do.
+  if (start.length === end.length) return start > end;
+  return compareHex(start, end) > 0;
+}
+
 /** Compares two lower-case hex numbers without converting them: -1, 0 or 1. */
 function compareHex(left: string, right: string): number {
   const leftFirst = firstSignificantDigit(left);
@@ -176,7 +183,7 @@ function readSelectedLine(cursor: LineCursor, line: number, entry: MapsEntry): s
   if (inode === null) return INVALID_LINE;
   const facts = cursor.pathFacts(cursor.rest(), inode);
   if (!facts.valid) return INVALID_LINE;
-  if (compareHex(start, end) > 0) return `start address ${start} is above end address ${end}`;
+  if (isAbove(start, end)) return `start address ${start} is above end address ${end}`;
 
   entry.line = line;
   entry.start = start;
@@ -236,7 +243,9 @@ class LineCursor {
   private readonly offsets = new StringPool();
   private readonly devices = new StringPool();
   private readonly inodes = new StringPool();
-  private readonly recentPaths = new RecentString();
+  /** The padding and path column of the last line that had to be scanned, and its path. */
+  private lastTail = '';
+  private lastPath = '';
 
   constructor(private readonly text: string) {}
 
@@ -300,9 +309,15 @@ class LineCursor {
 
   /** Returns what follows the spaces after the current position: the path, or '' at the end. */
   rest(): string {
+    // The mappings of one library have equal padding and path, and comparing both with the line
+    // before in native code is cheaper than skipping the padding character by character.
+    const tail = this.text.slice(this.position, this.end);
+    if (tail === this.lastTail) return this.lastPath;
     let index = this.position;
     while (index < this.end && this.text.charCodeAt(index) === SPACE) index++;
-    return this.recentPaths.cut(this.text, index, this.end);
+    this.lastTail = tail;
+    this.lastPath = this.text.slice(index, this.end);
+    return this.lastPath;
   }
 
   /** Returns the facts of a path column and inode, those of the line before when both are equal. */
@@ -365,22 +380,33 @@ const POOL_SIZE = 1024;
 class StringPool {
   private readonly values = new Map<string, string>();
 
+  private last = '';
+
   /** Returns text[start, end), the pooled string when an equal one is in the pool. */
   cut(text: string, start: number, end: number): string {
     const value = text.slice(start, end);
-    const pooled = this.values.get(value);
-    if (pooled !== undefined) return pooled;
-    if (this.values.size >= POOL_SIZE) this.values.clear();
-    this.values.set(value, value);
-    return value;
+    // Most values equal the one of the line before, and === is cheaper than a lookup.
+    if (value === this.last) return this.last;
+    let pooled = this.values.get(value);
+    if (pooled === undefined) {
+      if (this.values.size >= POOL_SIZE) this.values.clear();
+      this.values.set(value, value);
+      pooled = value;
+    }
+    this.last = pooled;
+    return pooled;
   }
 }
 
 /** Permission strings by bits: r = 8, w = 4, x = 2, s (shared) = 1. */
 const PERMS: readonly string[] = Array.from({ length: 16 }, (_, bits) => `${bits & 8 ? 'r' : '-'}${bits & 4 ? 'w' : '-'}${bits & 2 ? 'x' : '-'}${bits & 1 ? 's' : 'p'}`);
 
+/** 1 at the ASCII codes of 0-9 and a-f. One table load per character is cheaper than four comparisons. */
+const LOWER_HEX_CODES = new Uint8Array(128);
+for (let code = 0; code < 128; code++) LOWER_HEX_CODES[code] = (code >= ZERO && code <= NINE) || (code >= LOWER_A && code <= LOWER_F) ? 1 : 0;
+
 function isLowerHex(code: number): boolean {
-  return (code >= ZERO && code <= NINE) || (code >= LOWER_A && code <= LOWER_F);
+  return code < 128 && LOWER_HEX_CODES[code] === 1;
 }
 
 function isDigit(code: number): boolean {
