@@ -227,7 +227,7 @@ export function classifyFailure(run: FailedRun): CommandError {
   }
 
   if (NO_SUCH_CONTAINER.test(stderr)) {
-    return new NotFoundError(summary || 'No such container', { ...details, hint: 'Refresh the container list; the container may have been removed.' }, 'container');
+    return new NotFoundError(summary || 'No such container', { ...details, hint: 'Check the name with `podman ps --all` on that host; the container may have been removed.' }, 'container');
   }
   if (ROOTLESS.test(stderr)) {
     return new PermissionError(summary, {
