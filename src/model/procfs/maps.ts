@@ -7,6 +7,7 @@
  * Addresses, offsets and inodes stay strings, because they can exceed 2^53: the vsyscall page sits
  * at ffffffffff600000. `addressOf` turns an address into a BigInt for arithmetic.
  */
+import { RecentString, StringPool } from './fieldStrings';
 import { isBlankRange, type ParseIssue } from './mountinfo';
 
 /**
@@ -351,50 +352,6 @@ class LineCursor {
       value = value * 16 + (code <= NINE ? code - ZERO : code - LOWER_A + 10);
     }
     return value;
-  }
-}
-
-/**
- * The string last cut from a text for one field, to reuse when the next one is equal. Comparing
- * a fresh slice with `===` is faster than a loop over character codes, and the slice dies young.
- */
-class RecentString {
-  private value = '';
-
-  /** Returns text[start, end), the earlier string when it is equal. */
-  cut(text: string, start: number, end: number): string {
-    const value = text.slice(start, end);
-    if (value === this.value) return this.value;
-    this.value = value;
-    return value;
-  }
-}
-
-/** Number of strings after which a pool starts over, so that a pool stays small. */
-const POOL_SIZE = 1024;
-
-/**
- * Strings cut from a text for one field, to reuse when an equal one comes again. Offsets, devices
- * and inodes recur with other values in between, e.g. `00000000` between a library's segments.
- */
-class StringPool {
-  private readonly values = new Map<string, string>();
-
-  private last = '';
-
-  /** Returns text[start, end), the pooled string when an equal one is in the pool. */
-  cut(text: string, start: number, end: number): string {
-    const value = text.slice(start, end);
-    // Most values equal the one of the line before, and === is cheaper than a lookup.
-    if (value === this.last) return this.last;
-    let pooled = this.values.get(value);
-    if (pooled === undefined) {
-      if (this.values.size >= POOL_SIZE) this.values.clear();
-      this.values.set(value, value);
-      pooled = value;
-    }
-    this.last = pooled;
-    return pooled;
   }
 }
 
