@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Copy the real CRIU logs from test/fixtures/ into a workspace folder for code-server, under
+// Copy the real CRIU logs (and one /proc snapshot) from test/fixtures/ into a workspace folder for code-server, under
 // names a person can navigate: a few featured cases at the top, then every other log.
 //
 //   node scripts/make-sample-workspace.mjs [TARGET]    default TARGET: .e2e/workspace
 //
 // Layout:
-//   wasm-crun-wasmedge/dump.log, bookworm-vdso/dump.log, ...   featured cases (see `featured`)
+//   wasm-crun-wasmedge/dump.log, bookworm-vdso/dump.log, ...   featured cases (see `featured`),
+//                                                              with the wasm case's snapshot.json
 //   public/NNN-slug/dump.log or restore.log                    test/fixtures/criu-logs/public/*/log.txt
 //   terminal/NAME.criu.log                                     test/fixtures/terminal/*.txt
 //   local/CASE/NAME.log                                        test/fixtures/local/*/*.log
@@ -21,6 +22,8 @@ const fixturesDir = path.join(repoRoot, 'test/fixtures');
 /** Featured cases: workspace path -> fixture path relative to test/fixtures/. */
 const featured = {
   'wasm-crun-wasmedge/dump.log': 'local/mapping-gap-wasm-crun-wasmedge/wasm-tick-dump.log',
+  // The /proc snapshot of the same process, so that Show Mapping Gap on that log opens at once.
+  'wasm-crun-wasmedge/snapshot.json': 'procfs/wasm-crun-wasmedge/snapshot.json',
   'bookworm-vdso/dump.log': 'local/bookworm-podman4-criu3-fail/bookworm-runc-dump.log',
   'bookworm-vdso/restore.log': 'local/bookworm-podman4-criu3-fail/bookworm-runc-restore-import.log',
   'preserved-fd/dump.log': 'local/mapping-gap-preserved-fd/gap-fd-dump.log',
@@ -109,5 +112,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error(`make-sample-workspace: no logs found under ${fixturesDir}`);
     process.exit(1);
   }
-  console.log(`make-sample-workspace: ${copied.length} logs in ${target}`);
+  console.log(`make-sample-workspace: ${copied.length} files in ${target}`);
 }
