@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 
 import type { HostMessage, PanelSource, PanelState, WebviewMessage } from './protocol';
 import { MountTree } from './mountTree';
-import { type ClientGapView, MAPPING_CLASSES, type MappingRow, scrollTopFor, unpackGapView, virtualWindow } from './viewModel';
+import { type ClientGapView, MAPPING_CLASSES, type MappingRow, processOfMapping, type ProcessItem, scrollTopFor, unpackGapView, virtualWindow, visibleText } from './viewModel';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -81,7 +81,8 @@ function renderHeader(data: ClientGapView): HTMLElement {
     ['Input', data.header.source],
     ['Container', data.header.container],
     ['Host', data.header.host],
-    ['PID', data.header.pid === null ? null : String(data.header.pid)],
+    ['PID', data.processes.length > 1 || data.header.pid === null ? null : String(data.header.pid)],
+    ['Processes', data.processes.length > 1 ? processesText(data.processes) : null],
     ['Runtime', data.header.runtime],
     ['Log', data.header.logVerdict],
   ];
@@ -102,6 +103,16 @@ function renderHeader(data: ClientGapView): HTMLElement {
   return header;
 }
 
+/** Returns e.g. `2 read: pid 5847 (no gaps), pid 5861 (1 gap)`. */
+function processesText(processes: readonly ProcessItem[]): string {
+  const each = processes.map((process) => `pid ${process.pid ?? '?'} (${process.gapCount === 0 ? 'no gaps' : plural(process.gapCount, 'gap', 'gaps')})`);
+  return `${processes.length} read: ${each.join(', ')}`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Gap list: the first and most useful panel.
 
@@ -110,7 +121,7 @@ const gapElements: HTMLElement[] = [];
 function renderGaps(data: ClientGapView): HTMLElement {
   const section = element('section', 'gaps');
   section.setAttribute('aria-labelledby', 'gaps-heading');
-  const heading = element('h2', undefined, data.gaps.length === 0 ? 'No gaps: every file is on a container mount' : `Gaps (${data.gaps.length})`);
+  const heading = element('h2', undefined, gapsHeading(data));
   heading.id = 'gaps-heading';
   section.append(heading);
   if (data.gaps.length === 0) return section;
@@ -125,7 +136,10 @@ function renderGaps(data: ClientGapView): HTMLElement {
     item.tabIndex = index === 0 ? 0 : -1;
     item.dataset.gapIndex = String(index);
 
-    item.append(element('div', 'gap-title', gap.title));
+    const title = element('div', 'gap-title');
+    if (data.processes.length > 1) title.append(element('span', 'gap-pid', `pid ${gap.pid ?? '?'}`), document.createTextNode(' '));
+    title.append(document.createTextNode(gap.title));
+    item.append(title);
     item.append(element('div', 'gap-owner', gap.ownerText));
     item.append(element('div', 'gap-reason', gap.reason));
     if (gap.verdict) item.append(element('div', 'gap-verdict', gap.verdict));
@@ -155,6 +169,14 @@ function renderGaps(data: ClientGapView): HTMLElement {
   });
   section.append(list);
   return section;
+}
+
+function gapsHeading(data: ClientGapView): string {
+  const count = data.processes.length;
+  if (data.gaps.length === 0) return count > 1 ? `No gaps in ${count} processes: every file is on a container mount` : 'No gaps: every file is on a container mount';
+  if (count === 1) return `Gaps (${data.gaps.length})`;
+  const withGaps = data.processes.filter((process) => process.gapCount > 0).length;
+  return `Gaps (${data.gaps.length}) in ${withGaps} of ${count} processes`;
 }
 
 function onGapKey(event: KeyboardEvent, index: number): void {
@@ -297,16 +319,66 @@ function selectMount(key: string, scroll: boolean): void {
 // ---------------------------------------------------------------------------------------------
 // Mapping table, virtualized, and the address-space strip above it.
 
-const COLUMNS = ['Address range', 'Perms', 'Offset', 'Dev', 'Inode', 'Path', 'mnt_id', 'Class'] as const;
+/** Column titles and the class of their cells; media/gaps.css sizes and hides columns by class. */
+const COLUMNS = [
+  ['PID', 'col-pid'],
+  ['Address range', 'col-range'],
+  ['Perms', 'col-perms'],
+  ['Offset', 'col-offset'],
+  ['Dev', 'col-dev'],
+  ['Inode', 'col-inode'],
+  ['Path', 'col-path'],
+  ['mnt_id', 'col-mnt'],
+  ['Class', 'col-class'],
+] as const;
 
 let tableViewport: HTMLElement;
+let tableElement: HTMLElement;
+/** Rows the table shows: those of one process, or all. Indexes are into `view.mappings`. */
+let tableFirst = 0;
+let tableCount = 0;
+let processSelect: HTMLSelectElement | null = null;
 let tableSpacer: HTMLElement;
 let tableRows: HTMLElement;
 let strip: HTMLCanvasElement;
 let selectedMapping: number | null = null;
 
-function cellTexts(row: MappingRow): string[] {
-  return [`${row.start}-${row.end}`, row.perms, row.offset, row.device, row.inode, row.path, row.mntId === null ? '' : String(row.mntId), row.mappingClass];
+function cellTexts(row: MappingRow, pid: string): string[] {
+  return [pid, `${row.start}-${row.end}`, row.perms, row.offset, row.device, row.inode, visibleText(row.path), row.mntId === null ? '' : String(row.mntId), row.mappingClass];
+}
+
+/** Value of the process selector that shows every process's rows. */
+const ALL_PROCESSES = 'all';
+
+/** Shows the rows of process `index`, or of every process for null, and redraws the table. */
+function showProcess(index: number | null): void {
+  if (!view) return;
+  const process = index === null ? undefined : view.processes[index];
+  tableFirst = process ? process.mappingStart : 0;
+  tableCount = process ? process.mappingCount : view.mappings.length;
+  if (processSelect) processSelect.value = process ? String(index) : ALL_PROCESSES;
+  tableElement.setAttribute('aria-rowcount', String(tableCount + 1));
+  tableViewport.scrollTop = 0;
+  drawRows();
+  drawStrip();
+  saveState({ process: process ? index : null });
+}
+
+/** Returns the selector that switches the table between processes, or null for a single process. */
+function renderProcessSelect(data: ClientGapView): HTMLElement | null {
+  if (data.processes.length < 2) return null;
+  const label = element('label', 'process-select');
+  const select = element('select');
+  select.append(new Option(`All ${data.processes.length} processes (${plural(data.mappings.length, 'mapping', 'mappings')})`, ALL_PROCESSES));
+  data.processes.forEach((process, index) => {
+    const command = process.command ? ` ${visibleText(process.command).slice(0, 60)}` : '';
+    const gaps = process.gapCount === 0 ? 'no gaps' : plural(process.gapCount, 'gap', 'gaps');
+    select.append(new Option(`pid ${process.pid ?? '?'}${command} (${plural(process.mappingCount, 'mapping', 'mappings')}, ${gaps})`, String(index)));
+  });
+  select.addEventListener('change', () => showProcess(select.value === ALL_PROCESSES ? null : Number(select.value)));
+  label.append(document.createTextNode('Process '), select);
+  processSelect = select;
+  return label;
 }
 
 function renderMappings(data: ClientGapView): HTMLElement {
@@ -314,6 +386,7 @@ function renderMappings(data: ClientGapView): HTMLElement {
   section.setAttribute('aria-labelledby', 'mappings-heading');
   const heading = element('h2', undefined, `Mappings (${data.mappings.length})`);
   heading.id = 'mappings-heading';
+  const processChoice = renderProcessSelect(data);
 
   strip = element('canvas', 'strip');
   strip.height = 14;
@@ -321,8 +394,8 @@ function renderMappings(data: ClientGapView): HTMLElement {
   strip.setAttribute('aria-label', 'Mappings in address order, coloured by class; click to scroll the table there');
   strip.addEventListener('click', (event) => {
     const rect = strip.getBoundingClientRect();
-    const index = Math.floor(((event.clientX - rect.left) / rect.width) * data.mappings.length);
-    selectMapping(Math.min(Math.max(0, index), data.mappings.length - 1), true);
+    const index = Math.floor(((event.clientX - rect.left) / rect.width) * tableCount);
+    if (tableCount > 0) selectMapping(tableFirst + Math.min(Math.max(0, index), tableCount - 1), true);
   });
 
   const legend = element('div', 'legend');
@@ -332,15 +405,16 @@ function renderMappings(data: ClientGapView): HTMLElement {
     legend.append(key);
   }
 
-  const table = element('div', 'table');
+  const table = element('div', data.processes.length > 1 ? 'table several' : 'table');
+  tableElement = table;
   table.setAttribute('role', 'grid');
   table.setAttribute('aria-labelledby', 'mappings-heading');
   table.setAttribute('aria-rowcount', String(data.mappings.length + 1));
   const head = element('div', 'row head');
   head.setAttribute('role', 'row');
   head.setAttribute('aria-rowindex', '1');
-  for (const column of COLUMNS) {
-    const cell = element('span', 'cell', column);
+  for (const [title, className] of COLUMNS) {
+    const cell = element('span', `cell ${className}`, title);
     cell.setAttribute('role', 'columnheader');
     head.append(cell);
   }
@@ -363,53 +437,64 @@ function renderMappings(data: ClientGapView): HTMLElement {
   });
 
   table.append(head, tableViewport);
-  section.append(heading, strip, legend, table);
+  section.append(heading, ...(processChoice ? [processChoice] : []), strip, legend, table);
   return section;
 }
 
 /** Puts only the rows in view into the DOM; see virtualWindow for the geometry. */
 function drawRows(): void {
   if (!view) return;
-  const window = virtualWindow(tableViewport.scrollTop, tableViewport.clientHeight, ROW_HEIGHT, view.mappings.length, OVERSCAN);
+  const window = virtualWindow(tableViewport.scrollTop, tableViewport.clientHeight, ROW_HEIGHT, tableCount, OVERSCAN);
   tableSpacer.style.height = `${window.totalHeight}px`;
   tableRows.style.transform = `translateY(${window.offsetTop}px)`;
 
+  const several = view.processes.length > 1;
   const fragment = document.createDocumentFragment();
-  for (let index = window.first; index < window.end; index++) {
+  for (let position = window.first; position < window.end; position++) {
+    const index = tableFirst + position;
     const mapping = view.mappings.row(index);
     const row = element('div', `row class-${mapping.mappingClass}`);
     row.setAttribute('role', 'row');
-    row.setAttribute('aria-rowindex', String(index + 2));
+    row.setAttribute('aria-rowindex', String(position + 2));
     row.setAttribute('aria-selected', String(index === selectedMapping));
     row.dataset.index = String(index);
-    const texts = cellTexts(mapping);
+    const pid = several ? String(view.processes[processOfMapping(view.processes, index)]?.pid ?? '?') : '';
+    const texts = cellTexts(mapping, pid);
     // One tooltip with every column, because a narrow panel hides some of them.
-    row.title = texts.map((text, column) => `${COLUMNS[column]}: ${text}`).join('\n');
-    for (const text of texts) {
-      const cell = element('span', 'cell', text);
+    row.title = texts
+      .map((text, column) => [COLUMNS[column][0], text])
+      .filter(([, text]) => text !== '' || several)
+      .map(([title, text]) => `${title}: ${text}`)
+      .join('\n');
+    texts.forEach((text, column) => {
+      const cell = element('span', `cell ${COLUMNS[column][1]}`, text);
       cell.setAttribute('role', 'gridcell');
       row.append(cell);
-    }
+    });
     fragment.append(row);
   }
   tableRows.replaceChildren(fragment);
 }
 
 function onTableKey(event: KeyboardEvent): void {
-  if (!view || view.mappings.length === 0) return;
+  if (!view || tableCount === 0) return;
   const page = Math.max(1, Math.floor(tableViewport.clientHeight / ROW_HEIGHT) - 1);
-  const current = selectedMapping ?? Math.floor(tableViewport.scrollTop / ROW_HEIGHT);
-  const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: view.mappings.length - 1 };
+  const inTable = selectedMapping !== null && selectedMapping >= tableFirst && selectedMapping < tableFirst + tableCount;
+  const current = inTable ? selectedMapping! - tableFirst : Math.floor(tableViewport.scrollTop / ROW_HEIGHT);
+  const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: tableCount - 1 };
   const next = moves[event.key];
   if (next === undefined) return;
   event.preventDefault();
-  selectMapping(Math.min(Math.max(0, next), view.mappings.length - 1), true);
+  selectMapping(tableFirst + Math.min(Math.max(0, next), tableCount - 1), true);
 }
 
+/** Selects mapping row `index` of `view.mappings`; the table switches to its process when it shows another one. */
 function selectMapping(index: number, scroll: boolean): void {
+  if (!view || index < 0 || index >= view.mappings.length) return;
+  if (index < tableFirst || index >= tableFirst + tableCount) showProcess(processOfMapping(view.processes, index));
   selectedMapping = index;
   if (scroll) {
-    tableViewport.scrollTop = scrollTopFor(index, tableViewport.scrollTop, tableViewport.clientHeight, ROW_HEIGHT);
+    tableViewport.scrollTop = scrollTopFor(index - tableFirst, tableViewport.scrollTop, tableViewport.clientHeight, ROW_HEIGHT);
   }
   drawRows();
   saveState({ selectedMapping: index });
@@ -429,13 +514,13 @@ function drawStrip(): void {
   const styles = getComputedStyle(document.body);
   const colours = new Map(MAPPING_CLASSES.map((mappingClass) => [mappingClass, styles.getPropertyValue(`--class-${mappingClass}`).trim() || 'gray']));
 
-  const count = view.mappings.length;
+  const count = tableCount;
   context.clearRect(0, 0, width, strip.height);
   for (let x = 0; x < width && count > 0; x++) {
-    const first = Math.floor((x * count) / width);
-    const end = Math.max(first + 1, Math.floor(((x + 1) * count) / width));
+    const first = tableFirst + Math.floor((x * count) / width);
+    const end = tableFirst + Math.max(first - tableFirst + 1, Math.floor(((x + 1) * count) / width));
     let mappingClass = view.mappings.mappingClass(first);
-    for (let index = first; index < end && index < count; index++) {
+    for (let index = first; index < end && index < tableFirst + count; index++) {
       if (view.mappings.mappingClass(index) === 'gap') {
         mappingClass = 'gap';
         break;
@@ -453,10 +538,10 @@ function drawStrip(): void {
 const NOTES_OPEN_MAX = 3;
 
 function renderNotes(data: ClientGapView): HTMLElement | null {
-  const lines = [...data.notes, ...data.idGaps.map((gap) => `Mount ids ${gap.from === gap.to ? gap.from : `${gap.from}–${gap.to}`}: ${gap.note}`), ...data.issues];
+  const lines = [...data.notes, ...data.idGaps.map((gap) => (gap.from === gap.to ? `Mount id ${gap.from}: ${gap.note}` : `Mount ids ${gap.from}–${gap.to}: ${gap.note}`)), ...data.issues];
   if (lines.length === 0) return null;
   const list = element('ul');
-  for (const line of lines) list.append(element('li', undefined, line));
+  for (const line of lines) list.append(element('li', undefined, visibleText(line)));
   // A long list of mount-id ranges would push the table down, so it starts closed.
   return collapsibleSection('notes', `Notes (${lines.length})`, 'notes-heading', list, lines.length <= NOTES_OPEN_MAX);
 }
@@ -472,8 +557,9 @@ function render(data: ClientGapView): void {
   app.replaceChildren(renderHeader(data), layout);
   app.removeAttribute('aria-busy');
 
-  drawRows();
-  drawStrip();
+  // A restored panel shows the process it showed; a new one shows every process.
+  const process = state?.process;
+  showProcess(process !== null && process !== undefined && process < data.processes.length ? process : null);
   new ResizeObserver(() => {
     drawRows();
     drawStrip();
@@ -508,7 +594,7 @@ async function start(): Promise<void> {
   if (state?.selectedMapping !== null && state?.selectedMapping !== undefined && reply.focusLogLine === null) selectMapping(state.selectedMapping, false);
   if (state?.tableScrollTop && reply.focusLogLine === null) tableViewport.scrollTop = state.tableScrollTop;
 
-  vscode.postMessage({ type: 'ready', gapCount: view.gaps.length, mountCount: view.mounts.length, mappingCount: view.mappings.length });
+  vscode.postMessage({ type: 'ready', gapCount: view.gaps.length, mountCount: view.mounts.length, mappingCount: view.mappings.length, processCount: view.processes.length });
 }
 
 void start();

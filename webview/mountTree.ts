@@ -1,7 +1,7 @@
 // Mount tree of the "Mounts and Mappings" webview, rendered lazily: a node's children enter the
 // DOM only when it is opened, and at most CHILD_PAGE of them at a time. A snapshot with 10,000
 // mounts therefore starts with a few hundred tree items instead of 10,000.
-import { filterMountTree, groupKey, MOUNT_TABLES, mountChildren, mountPath, type MountRow, type MountTableName } from './viewModel';
+import { filterMountTree, groupKey, MOUNT_TABLES, mountChildren, mountPath, type MountRow, type MountTableName, visibleText } from './viewModel';
 
 interface TreeItemElement extends HTMLElement {
   open: boolean;
@@ -85,7 +85,7 @@ export class MountTree {
   /** Rebuilds the tree for a filter text; the paths to the first matches are opened. */
   filter(text: string): void {
     const result = filterMountTree(this.rows, text, MAX_OPENED_MATCHES);
-    this.render(result.shown, result.opened);
+    this.render(result.shown, result.opened, result.matchesByTable);
     if (result.shown === null) this.status.textContent = '';
     else if (result.matchCount === 0) this.status.textContent = 'No mount matches.';
     else if (result.matchCount > MAX_OPENED_MATCHES) this.status.textContent = `${result.matchCount} mounts match; the paths to the first ${MAX_OPENED_MATCHES} are open.`;
@@ -117,7 +117,7 @@ export class MountTree {
     return item;
   }
 
-  private render(shown: Set<string> | null, opened: Set<string> = new Set()): void {
+  private render(shown: Set<string> | null, opened: Set<string> = new Set(), matchesByTable: Map<MountTableName, number> = new Map()): void {
     this.shown = shown;
     this.items.clear();
     this.rendered.clear();
@@ -129,7 +129,10 @@ export class MountTree {
       const key = groupKey(table);
       const roots = this.visibleChildren(key);
       if (roots.length === 0) continue;
-      const count = this.rows.reduce((total, row) => total + (row.table === table && (shown === null || shown.has(row.key)) ? 1 : 0), 0);
+      const total = this.rows.reduce((sum, row) => sum + (row.table === table ? 1 : 0), 0);
+      // Under a filter the count is of matches, as in the status line; the ancestors shown around them are not counted.
+      const matches = matchesByTable.get(table) ?? 0;
+      const count = shown === null ? String(total) : `${matches} of ${total} ${matches === 1 ? 'matches' : 'match'}`;
       const group = element('vscode-tree-item') as TreeItemElement;
       group.dataset.key = key;
       group.branch = true;
@@ -220,14 +223,15 @@ export class MountTree {
     // a node with unrendered children its arrow and lets ArrowRight open it.
     if (row.hasChildren && this.visibleChildren(row.key).length > 0) item.branch = true;
 
-    const label = element('span', 'mount-point', row.mountPoint);
-    const description = element('span', 'mount-description', `${row.mountId}${row.parentId === null ? '' : ` ← ${row.parentId}`}  ${row.fsType}  root ${row.root}  ${row.source}`);
+    // A mount point may contain a tab or a newline, which would show as a space.
+    const label = element('span', 'mount-point', visibleText(row.mountPoint));
+    const description = element('span', 'mount-description', `${row.mountId}${row.parentId === null ? '' : ` ← ${row.parentId}`}  ${visibleText(row.fsType)}  root ${visibleText(row.root)}  ${visibleText(row.source)}`);
     description.slot = 'description';
     const badges = element('span', 'badges');
     badges.slot = 'decoration';
     for (const badge of row.propagation) badges.append(element('span', `badge badge-${badge.split(':')[0]}`, badge));
     if (row.gapIndexes.length > 0) badges.append(element('span', 'badge badge-gap', 'gap'));
-    item.title = `mount ${row.mountId}, parent ${row.parentId ?? 'none'}\nmount point ${row.mountPoint}\nroot ${row.root}\nfs type ${row.fsType}\nsource ${row.source}`;
+    item.title = `mount ${row.mountId}, parent ${row.parentId ?? 'none'}\nmount point ${visibleText(row.mountPoint)}\nroot ${visibleText(row.root)}\nfs type ${visibleText(row.fsType)}\nsource ${visibleText(row.source)}`;
     item.append(label, description, badges);
     this.items.set(row.key, item);
     return item;

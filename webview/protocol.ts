@@ -18,7 +18,7 @@ export interface LiveOrigin {
 /** Input files of a panel, as URI strings; the host reads them again when VS Code restores the panel. */
 export type PanelSource =
   | { kind: 'snapshot'; snapshot: string; log?: string; live?: LiveOrigin }
-  | { kind: 'files'; mountinfo: string; maps: string; fdinfo?: string; log?: string };
+  | { kind: 'files'; mountinfo: string; maps: string; fdinfo?: string; fds?: string; runtimeMountinfo?: string; hostMountinfo?: string; cmdline?: string; log?: string };
 
 /** Webview state that VS Code keeps across reloads: small, no rows. */
 export interface PanelState {
@@ -27,6 +27,8 @@ export interface PanelState {
   selectedMapping: number | null;
   mountFilter: string;
   tableScrollTop: number;
+  /** Index into the view's processes of the process whose mappings the table shows; null or unset for all. */
+  process?: number | null;
   /** Whether the mount tree is expanded; unset until the user toggles it, then the panel width decides. */
   treeOpen?: boolean;
 }
@@ -36,7 +38,7 @@ export type WebviewMessage =
   /** Requests the view; the host replies with `view` or `error`. */
   | { type: 'getView'; id: number }
   /** Reports that the view is drawn, with its counts; sent once per `view` received. */
-  | { type: 'ready'; gapCount: number; mountCount: number; mappingCount: number }
+  | { type: 'ready'; gapCount: number; mountCount: number; mappingCount: number; processCount: number }
   /** Requests that the host open the log at a 1-based line; the host replies with `shownInLog`. */
   | { type: 'showInLog'; id: number; line: number };
 

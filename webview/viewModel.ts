@@ -28,6 +28,17 @@ export interface MappingRow {
   gapIndex: number | null;
 }
 
+/** One process of the snapshot; its mapping rows are `[mappingStart, mappingStart + mappingCount)`. */
+export interface ProcessItem {
+  pid: number | null;
+  /** cmdline with NUL bytes as spaces, or null when the snapshot has none. */
+  command: string | null;
+  gapCount: number;
+  mappingStart: number;
+  mappingCount: number;
+  fdCount: number;
+}
+
 /** Table a mount row comes from; `outside` contains mounts that a gap names but no mountinfo lists. */
 export type MountTableName = 'container' | 'runtime' | 'host' | 'outside';
 
@@ -51,6 +62,9 @@ export interface MountRow {
 
 export interface GapItem {
   kind: 'mapping' | 'fd' | 'exe' | 'cwd';
+  /** Index into `GapView.processes` of the process that maps the file or has it open. */
+  process: number;
+  pid: number | null;
   /** One line naming the file, its mount and where that mount is. */
   title: string;
   path: string | null;
@@ -83,6 +97,8 @@ export interface GapViewHeader {
 
 export interface GapView {
   header: GapViewHeader;
+  /** Every process read, first process first; mapping rows are grouped by process in this order. */
+  processes: ProcessItem[];
   gaps: GapItem[];
   mounts: MountRow[];
   mappings: MappingRow[];
@@ -144,20 +160,25 @@ function runtimeOf(cmdline: string | undefined): string | null {
 function gapTitle(gap: GapReport['gaps'][number]): string {
   const subject = gap.kind === 'mapping' ? 'Mapping' : gap.kind === 'fd' ? `fd ${gap.fd ?? '?'}` : gap.kind;
   const mount = gap.mntId === null ? 'an unknown mount' : `mount ${gap.mntId}`;
-  return `${subject} of ${gap.path ?? '(unknown path)'} on ${mount}, ${WHERE_TEXT[gap.where] ?? gap.where}`;
+  return `${subject} of ${gap.path === null ? '(unknown path)' : visibleText(gap.path)} on ${mount}, ${WHERE_TEXT[gap.where] ?? gap.where}`;
 }
 
 /** Propagation badges by `table:mountId`, read again from the raw mountinfo because the report keeps none. */
-function propagationByKey(snapshot: Snapshot): Map<string, string[]> {
+function propagationByKey(snapshots: readonly Snapshot[]): Map<string, string[]> {
   const byKey = new Map<string, string[]>();
-  const texts: [MountTableName, string | undefined][] = [
-    ['container', snapshot.mountinfo],
-    ['runtime', snapshot.runtimeMountinfo],
-    ['host', snapshot.hostMountinfo],
-  ];
-  for (const [table, text] of texts) {
-    if (text === undefined) continue;
-    for (const mount of parseMountinfo(text).mounts) byKey.set(`${table}:${mount.mountId}`, propagationBadges(mount.propagation));
+  for (const snapshot of snapshots) {
+    const texts: [MountTableName, string | undefined][] = [
+      ['container', snapshot.mountinfo],
+      ['runtime', snapshot.runtimeMountinfo],
+      ['host', snapshot.hostMountinfo],
+    ];
+    for (const [table, text] of texts) {
+      if (text === undefined) continue;
+      for (const mount of parseMountinfo(text).mounts) {
+        const key = `${table}:${mount.mountId}`;
+        if (!byKey.has(key)) byKey.set(key, propagationBadges(mount.propagation));
+      }
+    }
   }
   return byKey;
 }
@@ -165,14 +186,23 @@ function propagationByKey(snapshot: Snapshot): Map<string, string[]> {
 /**
  * Orders the mounts of each table as a depth-first walk of their parent links, so that a row's
  * children follow it. A mount whose parent is not in its table is a root; a parent cycle is
- * broken at the first mount seen twice, which then becomes a root.
+ * broken at the first mount seen twice, which then becomes a root. The mounts of all reports are
+ * merged by table and mount id: the kernel gives each mount an id unique across namespaces, so
+ * processes that share a mount namespace add nothing and one in another namespace adds its mounts.
  */
-function orderMounts(report: GapReport, snapshot: Snapshot): MountRow[] {
-  const propagation = propagationByKey(snapshot);
+function orderMounts(reports: readonly GapReport[], snapshots: readonly Snapshot[]): MountRow[] {
+  const propagation = propagationByKey(snapshots);
   const rows: MountRow[] = [];
   for (const table of ['container', 'runtime', 'host'] as const) {
-    const mounts = report.mounts.filter((mount) => mount.table === table);
-    const ids = new Set(mounts.map((mount) => mount.mountId));
+    const mounts: GapReport['mounts'] = [];
+    const ids = new Set<number>();
+    for (const report of reports) {
+      for (const mount of report.mounts) {
+        if (mount.table !== table || ids.has(mount.mountId)) continue;
+        ids.add(mount.mountId);
+        mounts.push(mount);
+      }
+    }
     const children = new Map<number, typeof mounts>();
     const roots: typeof mounts = [];
     for (const mount of mounts) {
@@ -221,103 +251,201 @@ function mappingClassOf(mapping: GapReport['mappings'][number]): MappingClass {
   return KIND_CLASS[mapping.kind];
 }
 
-/** Builds the panel's rows from a snapshot and the report `analyzeGaps` made of it. */
+/** One analysed process: its single-process snapshot and the report `analyzeGaps` made of it. */
+export interface ProcessAnalysis {
+  snapshot: Snapshot;
+  report: GapReport;
+}
+
+/** Builds the panel's rows from a single-process snapshot and the report `analyzeGaps` made of it. */
 export function buildGapView(snapshot: Snapshot, report: GapReport, meta: ViewMeta): GapView {
-  const mounts = orderMounts(report, snapshot);
+  return buildProcessesView([{ snapshot, report }], meta);
+}
+
+/** Adds `text` to `list` unless it is there already; processes that share a namespace repeat the same notes. */
+function pushOnce(list: string[], seen: Set<string>, text: string): void {
+  if (seen.has(text)) return;
+  seen.add(text);
+  list.push(text);
+}
+
+/**
+ * Builds the panel's rows from every process of a snapshot, first process first. Mapping rows
+ * are grouped by process; gaps, notes and unparsed lines name their pid when there is more than
+ * one process.
+ */
+export function buildProcessesView(analyses: readonly ProcessAnalysis[], meta: ViewMeta): GapView {
+  if (analyses.length === 0) throw new RangeError('buildProcessesView needs at least one process');
+  const several = analyses.length > 1;
+  const mounts = orderMounts(
+    analyses.map((analysis) => analysis.report),
+    analyses.map((analysis) => analysis.snapshot),
+  );
   const mountByKey = new Map(mounts.map((row) => [row.key, row]));
+  const processes: ProcessItem[] = [];
+  const mappings: MappingRow[] = [];
+  const gaps: GapItem[] = [];
+  const idGaps: GapView['idGaps'] = [];
+  const notes: string[] = [];
+  const issues: string[] = [];
+  const seen = new Set<string>();
 
-  const rangeIndex = new Map<string, number>();
-  const mappings: MappingRow[] = report.mappings.map((mapping, index) => {
-    rangeIndex.set(`${mapping.start}-${mapping.end}`, index);
-    return {
-      start: mapping.start,
-      end: mapping.end,
-      perms: mapping.perms,
-      offset: mapping.offset,
-      device: mapping.device,
-      inode: mapping.inode,
-      path: mapping.deleted ? `${mapping.path} (deleted)` : mapping.path,
-      mntId: mapping.placement.mntId,
-      mappingClass: mappingClassOf(mapping),
-      gapIndex: null,
-    };
-  });
-
-  const gaps: GapItem[] = report.gaps.map((gap, gapIndex) => {
-    const mappingRows: number[] = [];
-    for (const range of gap.kind === 'mapping' ? (gap.ranges ?? []) : []) {
-      const row = rangeIndex.get(range);
-      if (row === undefined) continue;
-      mappingRows.push(row);
-      mappings[row].gapIndex = gapIndex;
+  analyses.forEach(({ snapshot, report }, processIndex) => {
+    const pid = report.pid ?? snapshot.pid ?? null;
+    const prefix = several ? `pid ${pid ?? '?'}: ` : '';
+    const mappingStart = mappings.length;
+    // Ranges repeat across processes (a forked child keeps its parent's layout), so each process has its own index.
+    const rangeIndex = new Map<string, number>();
+    for (const mapping of report.mappings) {
+      rangeIndex.set(`${mapping.start}-${mapping.end}`, mappings.length);
+      mappings.push({
+        start: mapping.start,
+        end: mapping.end,
+        perms: mapping.perms,
+        offset: mapping.offset,
+        device: mapping.device,
+        inode: mapping.inode,
+        path: mapping.deleted ? `${mapping.path} (deleted)` : mapping.path,
+        mntId: mapping.placement.mntId,
+        mappingClass: mappingClassOf(mapping),
+        gapIndex: null,
+      });
     }
 
-    let mountKey: string | null = null;
-    if (gap.mntId !== null) {
-      const table: MountTableName = gap.where === 'runtime' || gap.where === 'host' ? gap.where : 'outside';
-      mountKey = `${table}:${gap.mntId}`;
-      if (!mountByKey.has(mountKey)) {
-        // A detached mount or one of an unread table has no mountinfo line, so it gets a row of its own.
-        const row: MountRow = {
-          key: mountKey,
-          table: 'outside',
-          mountId: gap.mntId,
-          parentId: null,
-          parentKey: null,
-          depth: 0,
-          hasChildren: false,
-          mountPoint: gap.where === 'detached' ? '(no mount point: detached)' : "(not in the mountinfo given)",
-          root: gap.path ?? '',
-          fsType: '',
-          source: '',
-          propagation: [],
-          gapIndexes: [],
-        };
-        mounts.push(row);
-        mountByKey.set(mountKey, row);
+    for (const gap of report.gaps) {
+      const gapIndex = gaps.length;
+      const mappingRows: number[] = [];
+      for (const range of gap.kind === 'mapping' ? (gap.ranges ?? []) : []) {
+        const row = rangeIndex.get(range);
+        if (row === undefined) continue;
+        mappingRows.push(row);
+        mappings[row].gapIndex = gapIndex;
       }
-      mountByKey.get(mountKey)!.gapIndexes.push(gapIndex);
+
+      let mountKey: string | null = null;
+      if (gap.mntId !== null) {
+        const table: MountTableName = gap.where === 'runtime' || gap.where === 'host' ? gap.where : 'outside';
+        mountKey = `${table}:${gap.mntId}`;
+        if (!mountByKey.has(mountKey)) {
+          // A detached mount or one of an unread table has no mountinfo line, so it gets a row of its own.
+          const row: MountRow = {
+            key: mountKey,
+            table: 'outside',
+            mountId: gap.mntId,
+            parentId: null,
+            parentKey: null,
+            depth: 0,
+            hasChildren: false,
+            mountPoint: gap.where === 'detached' ? '(no mount point: detached)' : '(not in the mountinfo given)',
+            root: gap.path ?? '',
+            fsType: '',
+            source: '',
+            propagation: [],
+            gapIndexes: [],
+          };
+          mounts.push(row);
+          mountByKey.set(mountKey, row);
+        }
+        mountByKey.get(mountKey)!.gapIndexes.push(gapIndex);
+      }
+
+      gaps.push({
+        kind: gap.kind,
+        process: processIndex,
+        pid,
+        title: gapTitle(gap),
+        path: gap.path,
+        mntId: gap.mntId,
+        where: gap.where,
+        ownerText: gap.ownerText,
+        reason: panelWording(gap.reason),
+        advice: gap.advice.map((advice) => ({ action: panelWording(advice.action), status: advice.status })),
+        verdict: gap.verdict,
+        logLine: gap.logLine ?? null,
+        logMessage: gap.logMessage ?? null,
+        mappingRows,
+        mountKey,
+      });
     }
 
-    return {
-      kind: gap.kind,
-      title: gapTitle(gap),
-      path: gap.path,
-      mntId: gap.mntId,
-      where: gap.where,
-      ownerText: gap.ownerText,
-      reason: gap.reason,
-      advice: gap.advice.map((advice) => ({ action: advice.action, status: advice.status })),
-      verdict: gap.verdict,
-      logLine: gap.logLine ?? null,
-      logMessage: gap.logMessage ?? null,
-      mappingRows,
-      mountKey,
-    };
+    for (const gap of report.idGaps) {
+      const key = `id ${gap.from} ${gap.to} ${gap.note}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      idGaps.push({ from: gap.from, to: gap.to, note: gap.note });
+    }
+    for (const note of report.notes) pushOnce(notes, seen, panelWording(note.includes(`pid ${pid}`) ? note : `${prefix}${note}`));
+    for (const issue of report.issues) pushOnce(issues, seen, `${prefix}${issue.input} line ${issue.line}: ${issue.reason}`);
+
+    processes.push({
+      pid,
+      command: snapshot.cmdline ?? null,
+      gapCount: report.gaps.length,
+      mappingStart,
+      mappingCount: mappings.length - mappingStart,
+      fdCount: report.fds.length,
+    });
   });
 
+  const first = analyses[0];
   return {
     header: {
       source: meta.source,
       container: meta.container ?? null,
       host: meta.host ?? null,
-      pid: report.pid,
-      runtime: runtimeOf(snapshot.cmdline) ?? meta.runtime ?? null,
+      pid: first.report.pid,
+      runtime: runtimeOf(first.snapshot.cmdline) ?? meta.runtime ?? null,
       logVerdict: meta.logVerdict ?? null,
-      description: snapshot.description ?? null,
+      description: first.snapshot.description ?? null,
     },
+    processes,
     gaps,
     mounts,
     mappings,
-    idGaps: report.idGaps.map((gap) => ({ from: gap.from, to: gap.to, note: gap.note })),
-    notes: report.notes,
-    issues: report.issues.map((issue) => `${issue.input} line ${issue.line}: ${issue.reason}`),
+    idGaps,
+    notes,
+    issues,
   };
+}
+
+/** Names of the panel's optional inputs, by the `gaps` option that the model's advice quotes. */
+const PANEL_INPUTS: Record<string, string> = {
+  'runtime-mountinfo': "Runtime side's mountinfo",
+  'host-mountinfo': "Host's mountinfo",
+};
+
+/**
+ * Rewrites the `gaps` command's options quoted in advice, e.g. `(--runtime-mountinfo
+ * /proc/<conmon PID>/mountinfo)`, into the optional input of the panel's files command that takes
+ * the same file. Other text is returned unchanged.
+ */
+export function panelWording(text: string): string {
+  return text.replace(/\(--(runtime-mountinfo|host-mountinfo),? ([^)]*)\)/g, (match, option: string, file: string) => {
+    const input = PANEL_INPUTS[option];
+    return input === undefined ? match : `(${file}, added as "${input}" in Show Mounts and Mappings from Files…)`;
+  });
+}
+
+/** Returns the index into `processes` of the process that owns mapping row `row`, or -1. */
+export function processOfMapping(processes: readonly ProcessItem[], row: number): number {
+  let low = 0;
+  let high = processes.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const process = processes[middle];
+    if (row < process.mappingStart) high = middle - 1;
+    else if (row >= process.mappingStart + process.mappingCount) low = middle + 1;
+    else return middle;
+  }
+  return -1;
 }
 
 /** Reports whether a row's id, mount point, root, fs type or source contains `needle`, which is lower case. */
 function mountMatches(row: MountRow, needle: string): boolean {
-  return [String(row.mountId), row.mountPoint, row.root, row.fsType, row.source].join('\n').toLowerCase().includes(needle);
+  const text = [String(row.mountId), row.mountPoint, row.root, row.fsType, row.source].join('\n');
+  // The tree shows control characters escaped, so `\t` typed in the filter finds a tab too.
+  const shown = visibleText(text.replace(/\n/g, ' '));
+  return text.toLowerCase().includes(needle) || shown.toLowerCase().includes(needle);
 }
 
 /**
@@ -339,11 +467,32 @@ export function filterMounts(rows: readonly MountRow[], filter: string): Set<str
 }
 
 /**
+ * Returns `text` with every character that would not show as itself made visible. Newline, tab
+ * and carriage return become `\n`, `\t` and `\r`, other C0 and C1 controls and DEL `\xHH`. The
+ * Unicode line separators and bidirectional controls become `\u{HHHH}`, because they break or
+ * reorder the text around them. A backslash is doubled so that no escape is ambiguous. The maps
+ * and mountinfo parsers decode the kernel's octal escapes, so a path may contain any of these.
+ */
+export function visibleText(text: string): string {
+  if (!INVISIBLE.test(text)) return text;
+  return text.replace(INVISIBLE_ALL, (char) => {
+    const named = NAMED_ESCAPES[char];
+    if (named !== undefined) return named;
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16).toUpperCase()}}`;
+  });
+}
+
+const NAMED_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+const INVISIBLE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+
+/**
  * Mapping rows as the host posts them: one line per row, fields separated by tabs, the class as
  * one digit (its index in MAPPING_CLASSES) first and the path last. Cloning one string is much
  * cheaper than cloning 100,000 objects, both in postMessage and in VS Code's webview transport.
- * A path may contain tabs, which is why it comes last. It contains no newline, because the maps
- * parser splits the file into lines.
+ * Every field goes through escapeField, so a path holding a newline, a tab or a backslash (the
+ * maps parser decodes `\012` into a newline) cannot split or shift a row.
  */
 export interface PackedMappings {
   count: number;
@@ -356,13 +505,30 @@ export type WireGapView = Omit<GapView, 'mappings'> & { mappings: PackedMappings
 /** The view as the webview uses it: mapping rows are parsed from the packed text when drawn. */
 export type ClientGapView = Omit<GapView, 'mappings'> & { mappings: MappingList };
 
-/** Number of fields before the path in a packed line. */
-const PACKED_FIELDS_BEFORE_PATH = 9;
+/** Number of fields in a packed line. */
+const PACKED_FIELDS = 10;
+
+const PACK_SPECIAL = /[\\\t\n]/;
+const PACK_SPECIAL_ALL = /[\\\t\n]/g;
+const PACK_ESCAPE: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n' };
+const PACK_UNESCAPE: Record<string, string> = { '\\': '\\', t: '\t', n: '\n' };
+
+/** Escapes backslash, tab and newline in one packed field, so that tab and newline in the packed text are separators only. */
+export function escapeField(text: string): string {
+  return PACK_SPECIAL.test(text) ? text.replace(PACK_SPECIAL_ALL, (char) => PACK_ESCAPE[char]) : text;
+}
+
+/** Reverses escapeField. */
+export function unescapeField(text: string): string {
+  return text.includes('\\') ? text.replace(/\\([\\tn])/g, (_match, char: string) => PACK_UNESCAPE[char]) : text;
+}
 
 /** Packs the mapping rows of a view for postMessage; see PackedMappings. */
 export function packGapView(view: GapView): WireGapView {
   const lines = view.mappings.map((row) =>
-    [MAPPING_CLASSES.indexOf(row.mappingClass), row.gapIndex ?? '', row.start, row.end, row.perms, row.offset, row.device, row.inode, row.mntId ?? '', row.path].join('\t'),
+    [MAPPING_CLASSES.indexOf(row.mappingClass), row.gapIndex ?? '', row.start, row.end, row.perms, row.offset, row.device, row.inode, row.mntId ?? '', row.path]
+      .map((field) => escapeField(String(field)))
+      .join('\t'),
   );
   return { ...view, mappings: { count: lines.length, lines: lines.join('\n') } };
 }
@@ -392,14 +558,8 @@ export class MappingList {
 
   row(index: number): MappingRow {
     const line = this.packed.lines.slice(this.starts[index], this.starts[index + 1] - 1);
-    const fields: string[] = [];
-    let offset = 0;
-    for (let field = 0; field < PACKED_FIELDS_BEFORE_PATH; field++) {
-      const end = line.indexOf('\t', offset);
-      fields.push(line.slice(offset, end));
-      offset = end + 1;
-    }
-    const [classIndex, gapIndex, start, end, perms, mappingOffset, device, inode, mntId] = fields;
+    const fields = line.split('\t', PACKED_FIELDS).map(unescapeField);
+    const [classIndex, gapIndex, start, end, perms, mappingOffset, device, inode, mntId, path] = fields;
     return {
       start,
       end,
@@ -407,7 +567,7 @@ export class MappingList {
       offset: mappingOffset,
       device,
       inode,
-      path: line.slice(offset),
+      path,
       mntId: mntId === '' ? null : Number(mntId),
       mappingClass: MAPPING_CLASSES[Number(classIndex)],
       gapIndex: gapIndex === '' ? null : Number(gapIndex),
@@ -465,6 +625,8 @@ export interface MountFilterResult {
   /** Keys of the nodes (groups included) to open: the ancestors of the first `maxOpened` matches. */
   opened: Set<string>;
   matchCount: number;
+  /** Matching rows of each table, without the ancestors shown around them. */
+  matchesByTable: Map<MountTableName, number>;
 }
 
 /**
@@ -475,22 +637,24 @@ export interface MountFilterResult {
  */
 export function filterMountTree(rows: readonly MountRow[], filter: string, maxOpened: number): MountFilterResult {
   const needle = filter.trim().toLowerCase();
-  if (needle === '') return { shown: null, opened: new Set(), matchCount: rows.length };
+  if (needle === '') return { shown: null, opened: new Set(), matchCount: rows.length, matchesByTable: new Map() };
 
   const byKey = new Map(rows.map((row) => [row.key, row]));
   const shown = new Set<string>();
   const opened = new Set<string>();
+  const matchesByTable = new Map<MountTableName, number>();
   let matchCount = 0;
   for (const row of rows) {
     if (!mountMatches(row, needle)) continue;
     matchCount++;
+    matchesByTable.set(row.table, (matchesByTable.get(row.table) ?? 0) + 1);
     for (let key: string | null = row.key; key !== null && !shown.has(key); key = byKey.get(key)?.parentKey ?? null) shown.add(key);
     if (matchCount > maxOpened) continue;
     const path = mountPath(byKey, row.key);
     // Every node above the match opens; the match itself stays as it is.
     for (const key of path.slice(0, -1)) opened.add(key);
   }
-  return { shown, opened, matchCount };
+  return { shown, opened, matchCount, matchesByTable };
 }
 
 /** Rows of a virtual list to put in the DOM, and where to put them. */

@@ -69,7 +69,7 @@ function webview(page) {
 async function panelContent(frame) {
   const selectedGap = frame.locator('.gap-list .gap[aria-selected="true"]');
   await selectedGap.waitFor({ timeout: 20_000 });
-  const selectedRow = frame.locator('.rows .row[aria-selected="true"] .cell').first();
+  const selectedRow = frame.locator('.rows .row[aria-selected="true"] .col-range');
   await selectedRow.waitFor({ timeout: 5_000 });
   const mount = frame.locator('vscode-tree-item[aria-selected="true"]');
   return {
@@ -109,7 +109,7 @@ export default async function walk({ workbench, step }) {
     await frame.locator('.gap-list .gap .gap-title').first().click();
     const selected = frame.locator('.rows .row[aria-selected="true"]');
     await selected.waitFor({ timeout: 5_000 });
-    const text = await selected.locator('.cell').first().textContent();
+    const text = await selected.locator('.col-range').textContent();
     if (text !== '55f3893d8000-55f3893e0000') throw new Error(`selected mapping: ${text}`);
     const mount = frame.locator('vscode-tree-item[data-key="outside:174"]');
     if ((await mount.getAttribute('aria-selected')) !== 'true') throw new Error('mount 174 is not selected in the tree');
@@ -153,7 +153,7 @@ export default async function walk({ workbench, step }) {
     }));
     await viewport.focus();
     await page.keyboard.press('End');
-    const last = frame.locator('.rows .row[aria-selected="true"] .cell').nth(5);
+    const last = frame.locator('.rows .row[aria-selected="true"] .col-path');
     await last.waitFor({ timeout: 5_000 });
     const path = await last.textContent();
     if (path !== '[vsyscall]') throw new Error(`last row path: ${path}`);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 
 import type { GapsPanelHandle } from '../../src/extension/gaps/gapsPanel';
@@ -13,6 +14,7 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 
 describe('Mounts and Mappings panel', () => {
   let fixture: vscode.Uri;
+  let plainMountCount = 0;
 
   before(async () => {
     const extension = await activateExtension();
@@ -62,9 +64,53 @@ describe('Mounts and Mappings panel', () => {
       maps: vscode.Uri.joinPath(fixture, 'maps.txt'),
     });
     assert.ok(handle);
-    assert.equal(handle.title, 'Mounts and Mappings: maps.txt');
+    // Named by the mountinfo file, as `checkpoint-lens gaps` names plain files.
+    assert.equal(handle.title, 'Mounts and Mappings: mountinfo.txt');
     const ready = await withTimeout(handle.ready, 'the ready message');
     assert.ok(ready.mappingCount > 100, `mapping count ${ready.mappingCount}`);
+    plainMountCount = ready.mountCount;
+  });
+
+  it('opens plain files with every optional input', async () => {
+    const handle = await vscode.commands.executeCommand<GapsPanelHandle | undefined>(GAPS_COMMANDS.showFromFiles, {
+      mountinfo: vscode.Uri.joinPath(fixture, 'mountinfo.txt'),
+      maps: vscode.Uri.joinPath(fixture, 'maps.txt'),
+      fdinfo: vscode.Uri.joinPath(fixture, 'fdinfo.txt'),
+      fds: vscode.Uri.joinPath(fixture, 'fd.txt'),
+      runtimeMountinfo: vscode.Uri.joinPath(fixture, 'conmon-mountinfo.txt'),
+      hostMountinfo: vscode.Uri.joinPath(fixture, 'host-mountinfo.txt'),
+      cmdline: vscode.Uri.joinPath(fixture, 'cmdline.txt'),
+    });
+    assert.ok(handle);
+    const ready = await withTimeout(handle.ready, 'the ready message');
+    // The runtime side's and the host's mounts join the tree.
+    assert.ok(ready.mountCount > plainMountCount + 20, `mount count ${ready.mountCount}, ${plainMountCount} without the optional inputs`);
+    assert.equal(ready.processCount, 1);
+  });
+
+  it('opens every process of a two-process snapshot', async () => {
+    const folder = vscode.Uri.joinPath(fixture, '..', 'child-preserved-fd');
+    const handle = await vscode.commands.executeCommand<GapsPanelHandle | undefined>(GAPS_COMMANDS.showFromSnapshot, {
+      snapshot: vscode.Uri.joinPath(folder, 'snapshot.json'),
+      log: vscode.Uri.joinPath(folder, 'dump.log'),
+    });
+    assert.ok(handle);
+    const ready = await withTimeout(handle.ready, 'the ready message');
+    assert.equal(ready.processCount, 2);
+    // The first process closed the preserved fd; only its child keeps it open.
+    assert.equal(ready.gapCount, 1);
+  });
+
+  it('rejects maps without a valid line', async () => {
+    const folder = vscode.Uri.file(`${os.tmpdir()}/gaps-inhost-${process.pid}`);
+    const maps = vscode.Uri.joinPath(folder, 'garbage-maps');
+    await vscode.workspace.fs.writeFile(maps, new TextEncoder().encode('not a maps line\nnor this one\n'));
+    const handle = await vscode.commands.executeCommand<GapsPanelHandle | undefined>(GAPS_COMMANDS.showFromFiles, {
+      mountinfo: vscode.Uri.joinPath(fixture, 'mountinfo.txt'),
+      maps,
+    });
+    assert.ok(handle);
+    await assert.rejects(withTimeout(handle.ready, 'the error'), /^Error: garbage-maps: the maps file has no valid line \(line 1: /);
   });
 
   it('offers Show Mapping Gap on the mount lookup error', async () => {

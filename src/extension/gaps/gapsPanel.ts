@@ -11,7 +11,10 @@ export const GAPS_VIEW_TYPE = 'checkpointLens.gaps';
 
 export type ReadyMessage = Extract<WebviewMessage, { type: 'ready' }>;
 
-/** What the show commands return: the panel's title and the webview's first `ready` message. */
+/**
+ * What the show commands return: the panel's title and the webview's first `ready` message. `ready`
+ * rejects with the message the panel shows when its input cannot be read or analysed.
+ */
 export interface GapsPanelHandle {
   title: string;
   ready: Promise<ReadyMessage>;
@@ -23,7 +26,8 @@ export interface GapsPanelHandle {
  */
 export function panelTitle(source: PanelSource): string {
   if (source.kind === 'snapshot' && source.live) return `Mounts and Mappings: ${source.live.container ?? `PID ${source.live.pid ?? '?'}`} on ${source.live.host}`;
-  const uri = source.kind === 'snapshot' ? source.snapshot : source.maps;
+  // Files are named by their mountinfo, as the gaps command names them.
+  const uri = source.kind === 'snapshot' ? source.snapshot : source.mountinfo;
   const path = vscode.Uri.parse(uri).path;
   return `Mounts and Mappings: ${path.slice(path.lastIndexOf('/') + 1)}`;
 }
@@ -45,6 +49,7 @@ function isWebviewMessage(value: unknown): value is WebviewMessage {
 export class GapsPanel implements vscode.Disposable {
   readonly ready: Promise<ReadyMessage>;
   private resolveReady!: (message: ReadyMessage) => void;
+  private rejectReady!: (error: Error) => void;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -56,7 +61,12 @@ export class GapsPanel implements vscode.Disposable {
     /** A mapping's `start-end` range whose gap, or else the mapping, to select first; wins over `focusLogLine`. */
     private readonly focusMapping: string | null = null,
   ) {
-    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    // The panel shows the error itself, so a caller that never awaits `ready` has nothing to handle.
+    this.ready.catch(() => undefined);
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = panelHtml(panel.webview, extensionUri);
     this.disposables.push(
@@ -89,11 +99,12 @@ export class GapsPanel implements vscode.Disposable {
         } catch (error) {
           const text = (error as Error).message;
           this.log.error(`Mounts and Mappings: ${text}`);
+          this.rejectReady(new Error(text));
           await this.post({ type: 'error', requestId: message.id, message: text });
         }
         return;
       case 'ready':
-        this.log.info(`Mounts and Mappings shows ${message.gapCount} gaps, ${message.mountCount} mounts and ${message.mappingCount} mappings`);
+        this.log.info(`Mounts and Mappings shows ${message.gapCount} gaps, ${message.mountCount} mounts and ${message.mappingCount} mappings of ${message.processCount} processes`);
         this.resolveReady(message);
         return;
       case 'showInLog':

@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 
 import { analyzeText } from '../../model/analyze';
-import { analyzeGaps, type GapLog } from '../../model/procfs/analyzeGaps';
-import { assembleSnapshot, readSnapshot, type Snapshot } from '../../model/procfs/snapshot';
+import type { GapLog } from '../../model/procfs/analyzeGaps';
+import { assembleSnapshot, readSnapshot, type Snapshot, type SnapshotFiles } from '../../model/procfs/snapshot';
 import type { PanelSource } from '../../../webview/protocol';
-import { buildGapView, type GapView } from '../../../webview/viewModel';
+import { buildProcessesView, type GapView } from '../../../webview/viewModel';
 import { summaryTitle } from '../summary';
+import { analyzeProcesses, checkParsable } from './processAnalysis';
 
 const decoder = new TextDecoder();
 
@@ -24,20 +25,35 @@ function fileName(uriText: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** Optional plain-file inputs of a `files` source, by the snapshot field each one fills. */
+const OPTIONAL_FILES = ['fdinfo', 'fds', 'runtimeMountinfo', 'hostMountinfo', 'cmdline'] as const;
+
 async function readSource(source: PanelSource): Promise<{ snapshot: Snapshot; label: string }> {
   if (source.kind === 'snapshot') {
-    const snapshot = readSnapshot(await readText(source.snapshot), fileName(source.snapshot));
-    const label = source.live ? `/proc read at ${snapshot.collectedAt ?? 'an unknown time'}` : fileName(source.snapshot);
+    const name = fileName(source.snapshot);
+    const snapshot = readSnapshot(await readText(source.snapshot), name);
+    checkParsable(snapshot, name, name);
+    const label = source.live ? `/proc read at ${snapshot.collectedAt ?? 'an unknown time'}` : name;
     return { snapshot, label };
   }
-  const [mountinfo, maps, fdinfo] = await Promise.all([readText(source.mountinfo), readText(source.maps), source.fdinfo === undefined ? undefined : readText(source.fdinfo)]);
-  const snapshot = assembleSnapshot({ mountinfo, maps, ...(fdinfo === undefined ? {} : { fdinfo }) });
+  const [mountinfo, maps, ...optional] = await Promise.all([
+    readText(source.mountinfo),
+    readText(source.maps),
+    ...OPTIONAL_FILES.map((field) => (source[field] === undefined ? undefined : readText(source[field]))),
+  ]);
+  const files: SnapshotFiles = { mountinfo, maps };
+  OPTIONAL_FILES.forEach((field, index) => {
+    if (optional[index] !== undefined) files[field] = optional[index];
+  });
+  const snapshot = assembleSnapshot(files);
+  checkParsable(snapshot, fileName(source.mountinfo), fileName(source.maps));
   return { snapshot, label: `${fileName(source.mountinfo)} + ${fileName(source.maps)}` };
 }
 
 /**
- * Reads the snapshot (or plain files) and the optional log of `source`, and returns the view.
- * Throws an Error whose message names the file and the problem, e.g. a SnapshotError.
+ * Reads the snapshot (or plain files) and the optional log of `source`, and returns the view of
+ * every process in it. Throws an Error whose message names the file and the problem, e.g. a
+ * SnapshotError or a PanelInputError.
  */
 export async function loadView(source: PanelSource): Promise<GapView> {
   const { snapshot, label } = await readSource(source);
@@ -48,9 +64,8 @@ export async function loadView(source: PanelSource): Promise<GapView> {
     log = { analysis: analyzeText(text), text };
   }
 
-  const report = analyzeGaps(snapshot, log);
   const live = source.kind === 'snapshot' ? source.live : undefined;
-  return buildGapView(snapshot, report, {
+  return buildProcessesView(analyzeProcesses(snapshot, log), {
     source: label,
     ...(live ? { host: live.host, ...(live.container ? { container: live.container } : {}), ...(live.runtime ? { runtime: live.runtime } : {}) } : {}),
     ...(log ? { logVerdict: summaryTitle(log.analysis) } : {}),

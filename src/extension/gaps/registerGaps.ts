@@ -29,8 +29,25 @@ export interface FilesArgument {
   mountinfo: vscode.Uri | string;
   maps: vscode.Uri | string;
   fdinfo?: vscode.Uri | string;
+  /** `ls -l /proc/PID/fd`, to tell files from pipes and sockets. */
+  fds?: vscode.Uri | string;
+  runtimeMountinfo?: vscode.Uri | string;
+  hostMountinfo?: vscode.Uri | string;
+  cmdline?: vscode.Uri | string;
   log?: vscode.Uri | string;
 }
+
+/** Optional inputs of the files command, offered in one multi-select step after mountinfo and maps. */
+const OPTIONAL_INPUTS = [
+  { field: 'fdinfo', label: 'fdinfo', detail: 'every /proc/PID/fdinfo/N, each after a "== /proc/PID/fdinfo/N" line: the mount ids of open files' },
+  { field: 'fds', label: 'fd listing', detail: '"ls -l /proc/PID/fd": tells files from pipes and sockets' },
+  { field: 'runtimeMountinfo', label: "Runtime side's mountinfo", detail: '/proc/<conmon PID>/mountinfo: tells which gaps are on the runtime\'s mounts' },
+  { field: 'hostMountinfo', label: "Host's mountinfo", detail: '/proc/1/mountinfo: tells which gaps are on host mounts' },
+  { field: 'cmdline', label: 'cmdline', detail: '/proc/PID/cmdline: recognises crun running a WebAssembly module' },
+  { field: 'log', label: 'CRIU dump.log', detail: 'the log of the failed checkpoint: ties each "Can\'t lookup mount" line to its file' },
+] as const;
+
+type OptionalField = (typeof OPTIONAL_INPUTS)[number]['field'];
 
 function uriText(value: vscode.Uri | string): string {
   return typeof value === 'string' ? (/^[a-z][a-z0-9+.-]*:/i.test(value) ? value : vscode.Uri.file(value).toString()) : value.toString();
@@ -63,21 +80,32 @@ async function snapshotSourceFromDialog(): Promise<PanelSource | undefined> {
   return { kind: 'snapshot', snapshot: snapshot.toString(), ...(log ? { log } : {}) };
 }
 
+/**
+ * Asks for mountinfo and maps, then in one multi-select step for the optional inputs that the
+ * `gaps` command also takes. Enter with nothing ticked opens the panel at once. A `log` given
+ * already is not offered again.
+ */
 async function filesSourceFromDialog(log?: string): Promise<PanelSource | undefined> {
-  const mountinfo = await pickFile('Step 1 of 4: mountinfo of the container process', 'Use as mountinfo', { 'All files': ['*'] });
+  const mountinfo = await pickFile('Step 1 of 3: mountinfo of the container process', 'Use as mountinfo', { 'All files': ['*'] });
   if (!mountinfo) return undefined;
-  const maps = await pickFile('Step 2 of 4: maps of the container process', 'Use as maps', { 'All files': ['*'] });
+  const maps = await pickFile('Step 2 of 3: maps of the container process', 'Use as maps', { 'All files': ['*'] });
   if (!maps) return undefined;
-  const fdinfo = await pickFile('Step 3 of 4 (optional, Cancel to skip): fdinfo of the process, each block after a "== /proc/PID/fdinfo/N" line', 'Use as fdinfo', { 'All files': ['*'] });
-  const logUri = log === undefined ? await pickFile('Step 4 of 4 (optional, Cancel to skip): CRIU dump.log', 'Use as log', { 'CRIU logs': ['log', 'txt'], 'All files': ['*'] }) : undefined;
-  const logText = log ?? logUri?.toString();
-  return {
-    kind: 'files',
-    mountinfo: mountinfo.toString(),
-    maps: maps.toString(),
-    ...(fdinfo ? { fdinfo: fdinfo.toString() } : {}),
-    ...(logText === undefined ? {} : { log: logText }),
-  };
+
+  const offered = OPTIONAL_INPUTS.filter((input) => input.field !== 'log' || log === undefined);
+  const ticked = await vscode.window.showQuickPick(
+    offered.map((input) => ({ label: input.label, detail: input.detail, field: input.field })),
+    { title: 'Step 3 of 3 (optional): more inputs of the same process', placeHolder: 'Tick the files you have, or press Enter to open the panel with mountinfo and maps only', canPickMany: true },
+  );
+  if (ticked === undefined) return undefined;
+
+  const optional: Partial<Record<OptionalField, string>> = log === undefined ? {} : { log };
+  for (const input of ticked) {
+    const filters: Record<string, string[]> = input.field === 'log' ? { 'CRIU logs': ['log', 'txt'], 'All files': ['*'] } : { 'All files': ['*'] };
+    const file = await pickFile(`${input.label}: ${input.detail}`, `Use as ${input.label}`, filters);
+    // Cancel skips this input and keeps the others.
+    if (file) optional[input.field] = file.toString();
+  }
+  return { kind: 'files', mountinfo: mountinfo.toString(), maps: maps.toString(), ...optional };
 }
 
 /** Returns the snapshot beside a log, or asks the user for one or for plain files. */
@@ -160,8 +188,7 @@ export function registerGaps(extensionUri: vscode.Uri, log: vscode.LogOutputChan
             kind: 'files',
             mountinfo: uriText(argument.mountinfo),
             maps: uriText(argument.maps),
-            ...(argument.fdinfo ? { fdinfo: uriText(argument.fdinfo) } : {}),
-            ...(argument.log ? { log: uriText(argument.log) } : {}),
+            ...Object.fromEntries(OPTIONAL_INPUTS.flatMap(({ field }) => (argument[field] ? [[field, uriText(argument[field])]] : []))),
           }
         : await filesSourceFromDialog();
       return source ? show(source, null) : undefined;
