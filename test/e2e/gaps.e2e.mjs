@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WASM_SNAPSHOT = path.join(repoRoot, 'test/fixtures/procfs/wasm-crun-wasmedge/snapshot.json');
+const CHILD_FD_SNAPSHOT = path.join(repoRoot, 'test/fixtures/procfs/child-preserved-fd/snapshot.json');
+/** Panel widths at which the table's head must line up with its rows. */
+const WIDTHS = [500, 1000, 1400, 1680, 2200];
 const HOSTILE = '<img src=x onerror=window.__pwned=1>';
 
 /** Returns a version 1 snapshot whose second mount point and one mapping path are HOSTILE. */
@@ -213,5 +216,86 @@ export default async function walk({ workbench, step }) {
     await pathCell.waitFor({ timeout: 5_000 });
     await workbench.screenshot('hostile');
     return text;
+  });
+
+  await step('newline and tab in a path stay in one row', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    const folder = await mkdtemp(path.join(tmpdir(), 'gaps-e2e-'));
+    const file = path.join(folder, 'newline.json');
+    const snapshot = {
+      version: 1,
+      mountinfo: ['1 0 0:20 / / rw - overlay overlay rw', '2 1 0:21 / /tab\\011here rw - tmpfs tmpfs rw'].join('\n'),
+      // maps escapes only a newline (as \012); a tab is printed as it is.
+      maps: ['7fc000005000-7fc000006000 r--p 00000000 00:14 15 /nl\\012FAKE\tx', '7fc000006000-7fc000007000 r--p 00000000 00:14 16 /after'].join('\n'),
+    };
+    await writeFile(file, JSON.stringify(snapshot));
+    await openWithDialog(workbench, 'Show Mounts and Mappings from Snapshot', file);
+    await page.locator('.tab', { hasText: 'Mounts and Mappings: newline.json' }).waitFor({ timeout: 15_000 });
+    await frame.locator('.rows .row').first().waitFor({ timeout: 20_000 });
+    const paths = await frame.locator('.rows .row .col-path').allTextContents();
+    if (JSON.stringify(paths) !== JSON.stringify(['/nl\\nFAKE\\tx', '/after'])) throw new Error(`path cells: ${JSON.stringify(paths)}`);
+    const mountPoint = await frame.locator('vscode-tree-item[data-key="container:2"] > .mount-point').textContent();
+    if (mountPoint !== '/tab\\there') throw new Error(`mount point: ${mountPoint}`);
+    await workbench.screenshot('newline-path');
+    return { paths, mountPoint };
+  });
+
+  await step('two-process snapshot shows the child gap', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await openWithDialog(workbench, 'Show Mounts and Mappings from Snapshot', CHILD_FD_SNAPSHOT);
+    await page.locator('.tab', { hasText: 'Mounts and Mappings: snapshot.json' }).waitFor({ timeout: 15_000 });
+    const heading = frame.locator('#gaps-heading');
+    await heading.waitFor({ timeout: 20_000 });
+    const headingText = await heading.textContent();
+    if (headingText !== 'Gaps (1) in 1 of 2 processes') throw new Error(`gap heading: ${headingText}`);
+    const pid = await frame.locator('.gap-list .gap .gap-pid').first().textContent();
+    if (pid !== 'pid 5861') throw new Error(`gap pid: ${pid}`);
+    const header = (await frame.locator('.panel-header dl').textContent()).replace(/\s+/g, ' ');
+    if (!header.includes('Processes2 read: pid 5847 (no gaps), pid 5861 (1 gap)')) throw new Error(`header: ${header}`);
+
+    // The selector shows one process's rows; clicking the child's gap brings the child back.
+    const select = frame.locator('.process-select select');
+    const all = Number(await frame.locator('.table').getAttribute('aria-rowcount'));
+    await select.selectOption('0');
+    const first = Number(await frame.locator('.table').getAttribute('aria-rowcount'));
+    if (!(first > 1 && first < all)) throw new Error(`rows of pid 5847: ${first - 1} of ${all - 1}`);
+    const pids = new Set(await frame.locator('.rows .row .col-pid').allTextContents());
+    if (pids.size !== 1 || !pids.has('5847')) throw new Error(`PID cells for pid 5847: ${[...pids].join(', ')}`);
+    await workbench.screenshot('two-processes');
+    return { headingText, all: all - 1, first: first - 1 };
+  });
+
+  await step('table head lines up with its rows', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await openWithDialog(workbench, 'Show Mounts and Mappings from Snapshot', WASM_SNAPSHOT);
+    await frame.locator('.rows .row').first().waitFor({ timeout: 20_000 });
+    const original = page.viewportSize();
+    const results = {};
+    try {
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: 1050 });
+        await frame.locator('.rows .row').first().waitFor({ timeout: 10_000 });
+        // Two frames, so that the container queries and the ResizeObserver have run.
+        await frame.locator('body').evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        const geometry = await frame.locator('body').evaluate(() => {
+          const boxes = (row) => [...row.querySelectorAll('.cell')].filter((cell) => cell.getBoundingClientRect().width > 0).map((cell) => cell.getBoundingClientRect());
+          const head = boxes(document.querySelector('.row.head'));
+          const row = boxes(document.querySelector('.rows .row'));
+          return { innerWidth: window.innerWidth, head: head.map((box) => [box.left, box.right]), row: row.map((box) => [box.left, box.right]) };
+        });
+        if (geometry.head.length !== geometry.row.length) throw new Error(`${width}px: ${geometry.head.length} head cells, ${geometry.row.length} row cells`);
+        geometry.head.forEach(([left, right], column) => {
+          const [rowLeft, rowRight] = geometry.row[column];
+          if (Math.abs(left - rowLeft) > 1 || Math.abs(right - rowRight) > 1) throw new Error(`${width}px: column ${column} head spans ${left}-${right}, row ${rowLeft}-${rowRight}`);
+          // A panel narrower than the address range column (about 220px at 500px) clips it.
+          if (width >= 1000 && right > geometry.innerWidth + 1) throw new Error(`${width}px: column ${column} ends at ${right}, beyond the panel's ${geometry.innerWidth}px`);
+        });
+        await workbench.screenshot(`table-${width}`);
+        results[width] = `${geometry.head.length} columns in ${geometry.innerWidth}px`;
+      }
+    } finally {
+      if (original) await page.setViewportSize(original);
+    }
+    return results;
   });
 }
