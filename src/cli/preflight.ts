@@ -13,6 +13,7 @@ import { type CommandRunner, ProcessRunner } from '../engine/runner';
 import { quoteCommandLine } from '../engine/shellQuote';
 import type { PreflightFinding, PreflightIntent, PreflightReport, PreflightVerdict } from '../model/preflight/types';
 import { HOST_OPTIONS, HOST_OPTIONS_HELP, HostOptionError, type HostOptionValues, type HostsEnvironment, resolveHost } from './hosts';
+import { escapeControls, escapeLines } from './terminalText';
 
 export const PREFLIGHT_USAGE = `Usage: checkpoint-lens preflight --container NAME [--host NAME | --host-prefix-json JSON]
                                  [--export] [--pre-checkpoint] [--leave-running] [--json]
@@ -32,7 +33,8 @@ ${HOST_OPTIONS_HELP}
 
 Exit status: 0 when the checkpoint should work, 1 when it needs flags (the command to run is
 printed), 2 when it will fail, 3 for a usage error or a container or host that cannot be read
-(not running, not found, permission denied, cancelled or timed out).
+(not running, not found, permission denied, cancelled or timed out), 4 when standard output
+cannot be written (nothing is printed for a closed pipe).
 `;
 
 /** Exit status of `preflight`. Usage and read errors get 3, unlike in the other commands, because 2 is the "will fail" verdict. */
@@ -62,11 +64,12 @@ export interface PreflightCliIo {
 const WIDTH = 100;
 const EVIDENCE_LIMIT = 8;
 
+/** Wraps `text` at WIDTH columns; control characters in it are escaped first, so a newline or tab stays visible. */
 function wrap(text: string, indent: string, hangingIndent = indent): string[] {
   const lines: string[] = [];
   let prefix = indent;
   let current = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of escapeControls(text).split(/\s+/).filter(Boolean)) {
     if (current && prefix.length + current.length + 1 + word.length > WIDTH) {
       lines.push(prefix + current);
       prefix = hangingIndent;
@@ -92,7 +95,7 @@ function evidenceLine(evidence: PreflightFinding['evidence'][number]): string {
 
 function renderFinding(finding: PreflightFinding, detailed: boolean): string[] {
   const tags = [finding.category, finding.flag && `flag ${finding.flag}`, finding.kbCode].filter(Boolean).join(', ');
-  const out = [`  ${finding.title} [${tags}]`];
+  const out = [`  ${escapeControls(finding.title)} [${tags}]`];
   if (!detailed) return out;
   out.push(...wrap(finding.detail, '    '));
   for (const evidence of finding.evidence.slice(0, EVIDENCE_LIMIT)) out.push(...wrap(evidenceLine(evidence), '    - ', '      '));
@@ -104,7 +107,11 @@ function renderFinding(finding: PreflightFinding, detailed: boolean): string[] {
   return out;
 }
 
-/** Renders a preflight report for a terminal: verdict, findings by verdict with evidence, the command, CRIU configuration. */
+/**
+ * Renders a preflight report for a terminal: verdict, findings by verdict with evidence, the
+ * command, CRIU configuration. Control characters from /proc and the container (names, paths,
+ * process names) are escaped.
+ */
 export function renderPreflightText(report: PreflightReport): string {
   const about = [
     report.host.podmanVersion && `podman ${report.host.podmanVersion}`,
@@ -112,7 +119,7 @@ export function renderPreflightText(report: PreflightReport): string {
     report.host.criuVersion && `CRIU ${report.host.criuVersion}`,
     report.host.kernel && `kernel ${report.host.kernel}`,
   ].filter(Boolean);
-  const out = [`container ${report.container.name} on host ${report.host.name}: checkpoint ${VERDICT_TEXT[report.verdict]}`];
+  const out = [`container ${escapeControls(report.container.name)} on host ${escapeControls(report.host.name)}: checkpoint ${VERDICT_TEXT[report.verdict]}`];
   if (about.length > 0) out.push(`  ${about.join(', ')}`);
 
   const groups: { title: string; verdict: PreflightFinding['verdict'] }[] = [
@@ -144,10 +151,10 @@ export function renderPreflightText(report: PreflightReport): string {
   }
   if (report.inputIssues && report.inputIssues.length > 0) {
     out.push('', `${report.inputIssues.length} input ${report.inputIssues.length === 1 ? 'line was' : 'lines were'} not understood:`);
-    for (const issue of report.inputIssues.slice(0, 10)) out.push(`  ${issue.file} line ${issue.line}: ${issue.reason}`);
+    for (const issue of report.inputIssues.slice(0, 10)) out.push(`  ${escapeControls(issue.file)} line ${issue.line}: ${escapeControls(issue.reason)}`);
     if (report.inputIssues.length > 10) out.push(`  … and ${report.inputIssues.length - 10} more (see --json)`);
   }
-  return `${out.join('\n')}\n`;
+  return `${escapeLines(out.join('\n'))}\n`;
 }
 
 function parsePreflightArgs(args: string[]): { container: string; hostOptions: HostOptionValues; intent: PreflightIntent; json: boolean } | 'help' {

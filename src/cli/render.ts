@@ -1,6 +1,7 @@
 import { criuSourceUrl } from '../model/criuSource';
 import { verdictOf } from '../model/report';
 import type { Analysis } from '../model/types';
+import { escapeControls, escapeLines } from './terminalText';
 
 const WIDTH = 100;
 
@@ -27,24 +28,31 @@ function wrap(text: string, indent: string, hangingIndent = indent): string {
   return lines.join('\n');
 }
 
-/** Cut a log message for one terminal line or two; the JSON output keeps it whole. */
+/** Cut a log message for one terminal line or two, with control characters escaped; the JSON output keeps it whole. */
 function shorten(text: string, max = 240): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return escapeControls(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 }
 
-/** Render the analysis as text for a terminal: verdict, root-cause line, explanation, causes, fixes. */
+/**
+ * Render the analysis as text for a terminal: verdict, root-cause line, explanation, causes, fixes.
+ * Control characters from the log (an escape sequence, a tab) are escaped on every line.
+ */
 export function renderText(analysis: Analysis, file: string): string {
+  return `${escapeLines(renderLines(analysis, file))}\n`;
+}
+
+function renderLines(analysis: Analysis, file: string): string {
   const out: string[] = [];
   const facts = analysis.facts;
-  out.push(`${file}: ${verdictOf(analysis)}`);
+  out.push(`${escapeControls(file)}: ${verdictOf(analysis)}`);
   const about = [
     facts.criuVersion && `CRIU ${facts.criuVersion}`,
     facts.kernel && `kernel ${facts.kernel}`,
-    facts.pid !== undefined && `pid ${facts.pid}${facts.comm ? ` (${facts.comm})` : ''}`,
+    facts.pid !== undefined && `pid ${facts.pid}${facts.comm ? ` (${escapeControls(facts.comm)})` : ''}`,
     `${analysis.lineCount} lines`,
   ].filter(Boolean);
-  out.push(`  ${about.join(', ')}`);
-  if (facts.referencedLog) out.push(`  CRIU log named in this output: ${facts.referencedLog}`);
+  out.push(`  ${escapeControls(about.join(', '))}`);
+  if (facts.referencedLog) out.push(`  CRIU log named in this output: ${escapeControls(facts.referencedLog)}`);
 
   const root = analysis.rootCause;
   if (!root && analysis.outcome === 'unknown') {
@@ -56,7 +64,7 @@ export function renderText(analysis: Analysis, file: string): string {
       ),
     );
   }
-  if (!root) return out.join('\n') + '\n';
+  if (!root) return out.join('\n');
 
   out.push('');
   const firstLine = shorten(root.record.message.split('\n')[0]);
@@ -90,5 +98,5 @@ export function renderText(analysis: Analysis, file: string): string {
   if (analysis.droppedRecordCount > 0) {
     out.push('', `${analysis.droppedRecordCount} more error and warning lines in the middle of the log were counted but not analysed, to bound memory.`);
   }
-  return out.join('\n') + '\n';
+  return out.join('\n');
 }
