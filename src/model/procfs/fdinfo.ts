@@ -44,6 +44,9 @@ export interface FdinfoParse {
 const HEADER = /^==\s+(?:\/proc\/(\d{1,10})\/)?(fdinfo|map_files)\/([^\s]+)\s*(?:==)?\s*$/;
 const FIELD = /^([A-Za-z_][A-Za-z0-9_ -]*?):\s*(.*)$/;
 const MAP_RANGE = /^[0-9a-f]{1,16}-[0-9a-f]{1,16}$/;
+// Control characters other than tab, and U+FFFD (what invalid UTF-8 decodes to): the kernel writes
+// fdinfo as text, so such a line is binary data.
+const NOT_TEXT = /[\u0000-\u0008\u000a-\u001f\u007f\ufffd]/;
 
 function emptyBlock(line: number, pid: number | null, fd: number | null, mapRange: string | null): FdinfoBlock {
   return { line, pid, fd, mapRange, pos: null, flags: null, mntId: null, ino: null, extra: {}, rawLines: [] };
@@ -78,6 +81,10 @@ export function parseFdinfo(text: string): FdinfoParse {
     const raw = lines[index].endsWith('\r') ? lines[index].slice(0, -1) : lines[index];
     const lineNumber = index + 1;
     if (raw.trim() === '') continue;
+    if (NOT_TEXT.test(raw)) {
+      issues.push({ line: lineNumber, reason: 'not understood: it holds control characters or invalid UTF-8, so it is not text from /proc/PID/fdinfo', text: raw.slice(0, 200) });
+      continue;
+    }
 
     if (raw.startsWith('==')) {
       const header = HEADER.exec(raw);
@@ -106,16 +113,17 @@ export function parseFdinfo(text: string): FdinfoParse {
       continue;
     }
 
+    const field = FIELD.exec(raw);
     if (current === null) {
-      if (blocks.length > 0) {
-        // Fields after an invalid header belong to no fd; skip them with one issue each.
-        issues.push({ line: lineNumber, reason: 'field outside a valid fdinfo block', text: raw.slice(0, 200) });
+      if (blocks.length > 0 || issues.length > 0 || field === null) {
+        // Lines after an invalid header belong to no fd, and a headerless file starts with a
+        // field such as "pos:"; skip such lines with one issue each.
+        issues.push({ line: lineNumber, reason: `not understood: ${field === null ? 'expected "key: value" or a "== /proc/PID/fdinfo/N" header' : 'a field outside a valid fdinfo block'}`, text: raw.slice(0, 200) });
         continue;
       }
       current = emptyBlock(lineNumber, null, null, null);
       blocks.push(current);
     }
-    const field = FIELD.exec(raw);
     if (field) applyField(current, field[1].trim(), field[2], lineNumber, issues);
     else current.rawLines.push(raw);
   }

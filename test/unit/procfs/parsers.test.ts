@@ -5,8 +5,10 @@ import { describe, test } from 'node:test';
 
 import fc from 'fast-check';
 
+import { analyzeGaps } from '../../../src/model/procfs/analyzeGaps';
 import { parseFdinfo, parseLinkListing, parseProcessLinks } from '../../../src/model/procfs/fdinfo';
 import { addressOf, escapeMapsPath, parseMaps, parseMapsLine } from '../../../src/model/procfs/maps';
+import { assembleSnapshot } from '../../../src/model/procfs/snapshot';
 import { ancestorsOf, buildMountTree, escapeMountinfoField, type MountEntry, parseMountinfo, parseMountinfoLine, readMountinfoLine, unescapeMountinfoField } from '../../../src/model/procfs/mountinfo';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'procfs');
@@ -452,6 +454,45 @@ describe('fdinfo and listings', () => {
         parseProcessLinks(text);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('fdinfo binary input', () => {
+  // Bytes of a random file: control bytes and invalid UTF-8 on every line, no "key:" field.
+  const binary = Buffer.from([0x4e, 0x14, 0x88, 0x81, 0x66, 0x36, 0x97, 0x0a, 0x3d, 0x9c, 0xeb, 0x1b, 0x0a, 0x7a, 0x17, 0x95, 0x0a]).toString('utf8');
+
+  test('binary lines are issues', () => {
+    const parsed = parseFdinfo(binary);
+    assert.equal(parsed.blocks.length, 0);
+    assert.deepEqual(
+      parsed.issues.map((issue) => issue.line),
+      [1, 2, 3],
+    );
+    assert.match(parsed.issues[0].reason, /^not understood: it holds control characters or invalid UTF-8/);
+  });
+
+  test('headerless text without a field', () => {
+    const parsed = parseFdinfo('hello world\npos:\t0\n');
+    assert.equal(parsed.blocks.length, 0);
+    assert.equal(parsed.issues.length, 2);
+    assert.match(parsed.issues[0].reason, /expected "key: value" or a "== \/proc\/PID\/fdinfo\/N" header/);
+  });
+
+  test('headerless fdinfo still reads', () => {
+    const parsed = parseFdinfo('pos:\t0\nflags:\t02\nmnt_id:\t46\n');
+    assert.equal(parsed.blocks.length, 1);
+    assert.equal(parsed.blocks[0].mntId, 46);
+    assert.equal(parsed.issues.length, 0);
+  });
+
+  test('no fd gap from binary fdinfo', () => {
+    const report = analyzeGaps(assembleSnapshot({ mountinfo: '1 0 0:99 / / rw - overlay overlay rw\n', maps: '', fdinfo: binary }));
+    assert.equal(report.fds.length, 0);
+    assert.equal(report.gaps.length, 0);
+    assert.deepEqual(
+      report.issues.map((issue) => `${issue.input} ${issue.line}`),
+      ['fdinfo 1', 'fdinfo 2', 'fdinfo 3'],
     );
   });
 });
