@@ -211,10 +211,20 @@ function collectFds(snapshot: Snapshot, tables: MountTables, issues: InputIssue[
   return { fds, mapFileIds, pid };
 }
 
+/**
+ * Reports whether a log error's path names `path`. CRIU prints paths raw, so a newline in a file
+ * name ends the log line, and the error holds only the text before the first newline.
+ */
+function logPathMatches(errorPath: string, path: string | null): boolean {
+  if (path === null) return false;
+  return path === errorPath || (path.length > errorPath.length && path.charCodeAt(errorPath.length) === 10 && path.startsWith(errorPath));
+}
+
 /** Applies a log error's mount id to the mappings or fd it is about; returns whether any matched. */
 function applyLogError(error: MountLookupError, tables: MountTables, mappings: MappingReport[], fds: FdReport[], logLines: Map<object, MountLookupError>): boolean {
   if (error.fd === MAPPING_FD) {
-    const files = mappings.filter((mapping) => mapping.kind === 'file' && mapping.path === error.path);
+    const exactFiles = mappings.filter((mapping) => mapping.kind === 'file' && mapping.path === error.path);
+    const files = exactFiles.length > 0 ? exactFiles : mappings.filter((mapping) => mapping.kind === 'file' && logPathMatches(error.path, mapping.path));
     const exact = error.vmaRange === null ? undefined : files.find((mapping) => rangeKey(`${mapping.start}-${mapping.end}`) === rangeKey(error.vmaRange!));
     const anchor = exact ?? files[0];
     if (!anchor) return false;
@@ -226,11 +236,37 @@ function applyLogError(error: MountLookupError, tables: MountTables, mappings: M
     }
     return true;
   }
-  const fd = fds.find((candidate) => candidate.fd === error.fd && (candidate.path === null || candidate.path === error.path));
+  const fd = fds.find((candidate) => candidate.fd === error.fd && (candidate.path === null || logPathMatches(error.path, candidate.path)));
   if (!fd) return false;
-  if (fd.placement.fallback || fd.mntId === null) fd.placement = placeMountId(tables, error.mntId, 'log', error.path, false);
+  if (fd.placement.fallback || fd.mntId === null) fd.placement = placeMountId(tables, error.mntId, 'log', fd.path ?? error.path, false);
   logLines.set(fd, error);
   return true;
+}
+
+/**
+ * Gives the mappings whose mount was guessed the known placement of another mapping of the same
+ * file (path, device and inode), e.g. when map_files could be opened for one range only. All
+ * mappings of one file are on one mount, and without this they would be split into two gaps.
+ */
+function shareKnownMounts(mappings: MappingReport[]): void {
+  let known: Map<string, Placement> | undefined;
+  let guessed = false;
+  for (const mapping of mappings) {
+    if (mapping.kind !== 'file') continue;
+    if (mapping.placement.fallback || mapping.placement.mntId === null) {
+      guessed = true;
+      continue;
+    }
+    known ??= new Map();
+    const key = `${mapping.path}|${mapping.device}|${mapping.inode}`;
+    if (!known.has(key)) known.set(key, mapping.placement);
+  }
+  if (!guessed || known === undefined) return;
+  for (const mapping of mappings) {
+    if (mapping.kind !== 'file' || !(mapping.placement.fallback || mapping.placement.mntId === null)) continue;
+    const placement = known.get(`${mapping.path}|${mapping.device}|${mapping.inode}`);
+    if (placement !== undefined) mapping.placement = placement;
+  }
 }
 
 interface GapGroup {
@@ -288,6 +324,11 @@ export function analyzeGaps(snapshot: Snapshot, log?: GapLog): GapReport {
   for (const error of errors) {
     if (pid !== null && error.pid !== null && error.pid !== pid) notes.push(`Log line ${error.line} is about pid ${error.pid}, but the snapshot is of pid ${pid}; it was matched by fd and path only.`);
     if (!applyLogError(error, tables, mappings, fds, logLines)) unmatched.push(error);
+  }
+
+  shareKnownMounts(mappings);
+  if (mappings.length === 0 && mapsIssues.length === 0) {
+    notes.push('The maps are empty: either they were not given, or the process has no user memory (a kernel thread or a zombie), and CRIU cannot checkpoint it.');
   }
 
   const groups: GapGroup[] = [];

@@ -286,3 +286,80 @@ describe('snapshot format', () => {
     );
   });
 });
+
+describe('log line cut by a newline', () => {
+  // Lines 332 to 355 of a CRIU 4.1.1 dump.log recorded on the test stack: the mapped file's name
+  // holds a newline, which the kernel's smaps escapes as \012 but CRIU prints raw, so the error
+  // line ends at "\\back" and "nl.txt" is a line of its own.
+  const log = [
+    "(00.010076) Dumping task (pid: 8732 comm: holdfd)",
+    "(00.010078) ========================================",
+    "(00.010078) Obtaining task stat ... ",
+    "(00.010099) ",
+    "(00.010100) Collecting mappings (pid: 8732)",
+    "(00.010101) ----------------------------------------",
+    "(00.010166) Handling VMA with the following smaps entry: 00400000-00401000 r--p 00000000 00:63 1589522                            /holdfd",
+    "(00.010186) Found regular file mapping, OK",
+    "(00.010230) Dumping path for -3 fd via self 14 [/holdfd]",
+    "(00.010350) Handling VMA with the following smaps entry: 00401000-0047a000 r-xp 00001000 00:63 1589522                            /holdfd",
+    "(00.010359) vma 401000 borrows vfi from previous 400000",
+    "(00.010362) Handling VMA with the following smaps entry: 0047a000-004a2000 r--p 0007a000 00:63 1589522                            /holdfd",
+    "(00.010368) vma 47a000 borrows vfi from previous 401000",
+    "(00.010370) Handling VMA with the following smaps entry: 004a2000-004a6000 r--p 000a1000 00:63 1589522                            /holdfd",
+    "(00.010376) vma 4a2000 borrows vfi from previous 47a000",
+    "(00.010378) Handling VMA with the following smaps entry: 004a6000-004a9000 rw-p 000a5000 00:63 1589522                            /holdfd",
+    "(00.010383) vma 4a6000 borrows vfi from previous 4a2000",
+    "(00.010385) Handling VMA with the following smaps entry: 004a9000-004ae000 rw-p 00000000 00:00 0 ",
+    "(00.010420) Handling VMA with the following smaps entry: 277f4000-27816000 rw-p 00000000 00:00 0                                  [heap]",
+    "(00.010426) Handling VMA with the following smaps entry: 7f5149d55000-7f5149d56000 r--p 00000000 00:2a 95                         /var/cache/checkpoint-lens/stack/trixie/tmp/t4src/<img src=x onerror=alert(1)> sp\ttab\\back\\012nl.txt",
+    "(00.010436) Found regular file mapping, OK",
+    "(00.010476) Error (criu/files-reg.c:1790): Can't lookup mount=65 for fd=-3 path=/var/cache/checkpoint-lens/stack/trixie/tmp/t4src/<img src=x onerror=alert(1)> sp\ttab\\back",
+    "nl.txt",
+    "(00.010483) Error (criu/cr-dump.c:1570): Collect mappings (pid: 8732) failed with -1",
+  ].join('\n');
+  const maps = [
+    '00400000-00401000 r--p 00000000 00:63 1589522                            /holdfd',
+    "7f5149d55000-7f5149d56000 r--p 00000000 00:2a 95                         /var/cache/checkpoint-lens/stack/trixie/tmp/t4src/<img src=x onerror=alert(1)> sp\ttab\\back\\012nl.txt",
+  ].join('\n');
+  // 00:63 in maps is device 0:99 in mountinfo, which writes it in decimal.
+  const mountinfo = '1 0 0:99 / / rw - overlay overlay rw\n';
+
+  test('matches the mapping it cut', () => {
+    const report = analyzeGaps(assembleSnapshot({ mountinfo, maps }), { analysis: analyzeText(log), text: log });
+    assert.equal(report.gaps.length, 1);
+    const gap = report.gaps[0];
+    assert.equal(gap.path, '/var/cache/checkpoint-lens/stack/trixie/tmp/t4src/<img src=x onerror=alert(1)> sp\ttab\\back\nnl.txt');
+    assert.equal(gap.logLine, 22);
+    assert.equal(gap.mntId, 65);
+    assert.equal(gap.mntIdSource, 'log');
+    assert.equal(gap.fromLogOnly, undefined);
+  });
+
+  test('no match without the newline', () => {
+    // A mapping whose name only starts with the cut text, without a newline after it, is another file.
+    const other = maps.replace('\\012nl.txt', 'nl.txt');
+    const report = analyzeGaps(assembleSnapshot({ mountinfo, maps: other }), { analysis: analyzeText(log), text: log });
+    assert.equal(report.gaps.filter((gap) => gap.fromLogOnly).length, 1);
+  });
+});
+
+describe('gap grouping', () => {
+  test('wasm gap count without log', () => {
+    const snapshot = readSnapshot(read('wasm-crun-wasmedge/snapshot.json'), 'snapshot.json');
+    const withLog = analyzeGaps(snapshot, logOf('wasm-crun-wasmedge'));
+    const withoutLog = analyzeGaps(snapshot);
+    assert.equal(withoutLog.gaps.length, 25);
+    assert.equal(withLog.gaps.length, 25);
+    const binary = withoutLog.gaps.filter((gap) => gap.kind === 'mapping' && gap.path === '/');
+    assert.equal(binary.length, 1);
+    assert.equal(binary[0].mntId, 174);
+    assert.equal(binary[0].mntIdSource, 'map_files');
+    assert.equal(binary[0].ranges?.length, 5);
+  });
+
+  test('empty maps note', () => {
+    const report = analyzeGaps(assembleSnapshot({ mountinfo: '1 0 0:63 / / rw - overlay overlay rw\n', maps: '' }));
+    assert.equal(report.gaps.length, 0);
+    assert.match(report.notes[0], /no user memory \(a kernel thread or a zombie\), and CRIU cannot checkpoint it/);
+  });
+});
