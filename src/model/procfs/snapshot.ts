@@ -109,7 +109,11 @@ export function readSnapshot(text: string, name: string): Snapshot {
   const result = snapshotSchema.safeParse(value);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
-    throw new SnapshotError(`${name} is not a valid version ${SNAPSHOT_VERSION} snapshot:\n  ${problems.join('\n  ')}`);
+    const unknownKeys = result.error.issues.some((issue) => issue.code === 'unrecognized_keys');
+    const next = unknownKeys
+      ? `It has keys that version ${SNAPSHOT_VERSION} does not define; remove them, or collect the snapshot again with "checkpoint-lens snapshot".`
+      : `Correct these fields, or collect the snapshot again with "checkpoint-lens snapshot".`;
+    throw new SnapshotError(`${name} is not a valid version ${SNAPSHOT_VERSION} snapshot:\n  ${problems.join('\n  ')}\n${next}`);
   }
   return result.data;
 }
