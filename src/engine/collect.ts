@@ -276,18 +276,48 @@ function processSnapshot(parts: ProcessParts, mapFiles: ProcessSnapshot['mapFile
   return snapshot;
 }
 
-/** Assembles a snapshot from the two scripts' records; the first process walked is the top level. */
-export function buildSnapshot(processRecords: readonly ProcRecord[], mapFilesRecords: readonly ProcRecord[], meta: Pick<Snapshot, 'description' | 'container' | 'collectedAt'> = {}): Snapshot {
+/** The process a collection started from, and its host, for error messages. */
+export interface CollectTarget {
+  pid: number;
+  hostName: string;
+}
+
+/**
+ * Explains why the first process of the walk could not be read. mountinfo is readable for any
+ * process that exists, while maps needs ptrace read access (PTRACE_MODE_READ), so which of the
+ * two failed tells a missing process from a protected one.
+ */
+function describeUnreadableFirst(parts: ProcessParts | undefined, problems: string[], target: CollectTarget | undefined): string {
+  const pid = target?.pid ?? parts?.pid;
+  const where = target ? ` on host ${target.hostName}` : '';
+  if (parts === undefined || parts.mountinfo === undefined) {
+    return `no process ${pid ?? '?'} runs${where}, or it exited while it was read (reading /proc/${pid ?? '?'}/mountinfo failed). Check the PID with "ps -p ${pid ?? 'PID'}"${where ? ' there' : ''}.`;
+  }
+  const detail = problems.find((problem) => problem.startsWith(`reading /proc/${parts.pid}/maps`)) ?? `reading /proc/${parts.pid}/maps failed`;
+  return `${detail}, although its mountinfo could be read: reading maps needs ptrace read access to the process. Run as root or as the process's user; a root that is still denied is in another user namespace than the process, or an LSM such as Yama or AppArmor denies it.`;
+}
+
+/**
+ * Assembles a snapshot from the two scripts' records. The first process walked is the top level,
+ * so when it cannot be read the collection fails, rather than promoting one of its children.
+ */
+export function buildSnapshot(
+  processRecords: readonly ProcRecord[],
+  mapFilesRecords: readonly ProcRecord[],
+  meta: Pick<Snapshot, 'description' | 'container' | 'collectedAt'> = {},
+  target?: CollectTarget,
+): Snapshot {
   const readout = groupProcessRecords(processRecords);
   const { entries, failures } = parseMapFilesRecords(mapFilesRecords);
   const processes = readout.processes
     .map((parts) => processSnapshot(parts, entries.get(parts.pid), failures.get(parts.pid), parts.maps === undefined ? 0 : fileMappingRanges(parts.maps).length))
     .filter((process): process is ProcessSnapshot => process !== undefined);
 
+  const walkedFirst = readout.processes[0];
   const [first, ...others] = processes;
-  if (!first) {
-    const pid = readout.processes[0]?.pid;
-    throw new CollectError(`could not read /proc/${pid ?? '?'}/mountinfo and maps: ${readout.problems.join('; ') || 'no output'}. The process may have exited, or reading it needs root.`);
+  if (!first || first.pid !== walkedFirst?.pid || (target !== undefined && first.pid !== target.pid)) {
+    const parts = walkedFirst?.pid === (target?.pid ?? walkedFirst?.pid) ? walkedFirst : undefined;
+    throw new CollectError(describeUnreadableFirst(parts, readout.problems, target));
   }
   const snapshot: Snapshot = { version: SNAPSHOT_VERSION, ...meta, ...first };
   if (readout.runtimeMountinfo !== undefined) snapshot.runtimeMountinfo = readout.runtimeMountinfo;
@@ -317,7 +347,7 @@ export async function collectProcessSnapshot(
     mapFilesRecords.push(...parseRecords((await runner.run(command, runOptions)).stdout));
   }
 
-  return buildSnapshot(processRecords, mapFilesRecords, { collectedAt, ...options.meta });
+  return buildSnapshot(processRecords, mapFilesRecords, { collectedAt, ...options.meta }, { pid, hostName: host.name });
 }
 
 /**

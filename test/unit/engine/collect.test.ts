@@ -153,8 +153,31 @@ describe('collect snapshot building', () => {
     assert.equal(readSnapshot(JSON.stringify(snapshot), 'two').processes?.[0].mapFiles?.[0].mntId, 1);
   });
 
-  test('unreadable first process is an error', () => {
-    assert.throws(() => buildSnapshot(parseRecords(record('mountinfo', '7', '', 1)), []), /could not read \/proc\/7\/mountinfo and maps/);
+  test('missing first process is an error', () => {
+    assert.throws(() => buildSnapshot(parseRecords(record('mountinfo', '7', '', 1)), [], {}, { pid: 7, hostName: 'build-1' }), /^CollectError: no process 7 runs on host build-1, or it exited while it was read/);
+  });
+
+  test('first process with unreadable maps is an error', () => {
+    // As on a host whose PID 1 denies ptrace: mountinfo reads, maps does not, and the children read.
+    const mountinfo = '1 0 254:0 / / rw - ext4 /dev/vda rw\n';
+    const maps = '00400000-00401000 r-xp 00000000 fe:00 12 /bin/app\n';
+    const output = record('mountinfo', '1', mountinfo) + record('maps', '1', '', 1) + record('mountinfo', '720', mountinfo) + record('maps', '720', maps);
+    assert.throws(() => buildSnapshot(parseRecords(output), [], {}, { pid: 1, hostName: 'local' }), /^CollectError: reading \/proc\/1\/maps failed with exit status 1, although its mountinfo could be read: reading maps needs ptrace read access/);
+  });
+
+  test('PID 1 with host PID 1 is the first process', () => {
+    // The script reads the host's mountinfo from PID 1 too; that record must not become a process.
+    const hostMountinfo = '22 1 0:21 / / rw - ext4 /dev/sda rw\n';
+    const mountinfo = '1 0 254:0 / / rw - ext4 /dev/vda rw\n';
+    const maps = '00400000-00401000 r-xp 00000000 fe:00 12 /sbin/init\n';
+    const walk = record('walk', '0', '1 720 ');
+    const headAll = record('head-all', '0', `==> 1/mountinfo <==\n${mountinfo}\n==> 1/maps <==\n${maps}\n==> 720/mountinfo <==\n${mountinfo}\n==> 720/maps <==\n${maps}`);
+    const output = record('host-mountinfo', '1', hostMountinfo) + walk + headAll + record('cmdline', '720', 'conmon') + record('cmdline', '1', 'init');
+    const snapshot = buildSnapshot(parseRecords(output), [], {}, { pid: 1, hostName: 'local' });
+    assert.equal(snapshot.pid, 1);
+    assert.equal(snapshot.hostMountinfo, hostMountinfo);
+    assert.equal(snapshot.maps, maps);
+    assert.deepEqual(snapshot.processes?.map((process) => process.pid), [720]);
   });
 
   test('stopped container is rejected', async () => {
