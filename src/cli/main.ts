@@ -6,7 +6,8 @@ import { analyzeLogFile, analyzeLogStream } from '../node/analyzeLogFile';
 import { LogFileError } from '../node/logFile';
 import { GapsInputError, runGaps } from './gaps';
 import { runPreflightCli } from './preflight';
-import { LiveInputError, runSnapshot } from './snapshot';
+import { describeParseArgsError, isParseArgsError } from './parseArgsError';
+import { LiveInputError, OutputFileError, runSnapshot } from './snapshot';
 import { renderText } from './render';
 
 declare const CHECKPOINT_LENS_VERSION: string | undefined;
@@ -25,13 +26,16 @@ Options:
   -v, --version      show the version
 
 Exit status: 0 when the log shows no failure, 1 when a failure was diagnosed,
-2 for a usage error or input that cannot be read or is not a CRIU log.
+2 for a usage error or input that cannot be read or is not a CRIU log, 4 when standard output
+cannot be written (nothing is printed for a closed pipe, e.g. "| head").
 `;
 
 /** Exit status of the CLI; part of its contract with scripts. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE_DIAGNOSED = 1;
 export const EXIT_USAGE = 2;
+/** Standard output or the `-o` file could not be written; 3 is taken by preflight's usage errors. */
+export const EXIT_OUTPUT_FAILED = 4;
 
 class UsageError extends Error {}
 
@@ -91,9 +95,15 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'preflight') return await runPreflightCli(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     throw new UsageError(`unknown command "${command}"; the commands are: explain, gaps, snapshot, preflight`);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`checkpoint-lens: ${error.message}\nRun "checkpoint-lens --help" for usage.\n`);
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      const message = error instanceof UsageError ? error.message : describeParseArgsError(error);
+      const helpCommand = command === 'explain' ? 'checkpoint-lens explain --help' : 'checkpoint-lens --help';
+      process.stderr.write(`checkpoint-lens: ${message}\nRun "${helpCommand}" for usage.\n`);
       return EXIT_USAGE;
+    }
+    if (error instanceof OutputFileError) {
+      process.stderr.write(`checkpoint-lens snapshot: ${error.message}\n`);
+      return EXIT_OUTPUT_FAILED;
     }
     if (error instanceof GapsInputError) {
       process.stderr.write(`checkpoint-lens gaps: ${error.message}\nRun "checkpoint-lens gaps --help" for usage.\n`);
@@ -111,7 +121,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Ends the process when standard output fails: quietly for EPIPE (the reader, e.g. `head`, has
+ * closed the pipe), with one line on stderr for other errors such as ENOSPC. Both exit with
+ * EXIT_OUTPUT_FAILED, so a truncated report never reads as "no failure" or "no gaps".
+ */
+export function handleStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') process.stderr.write(`checkpoint-lens: cannot write standard output: ${error.message}\n`);
+  process.exit(EXIT_OUTPUT_FAILED);
+}
+
 if (require.main === module) {
+  process.stdout.on('error', handleStdoutError);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -233,7 +233,7 @@ describe('--host in gaps and snapshot', () => {
     assert.equal(run.stdout, '');
     assert.equal(
       run.stderr,
-      'checkpoint-lens gaps: Program not found: /nonexistent/cl-prefix (command: /nonexistent/cl-prefix -x podman container inspect -- web)\nRun "checkpoint-lens gaps --help" for usage.\n',
+      'checkpoint-lens gaps: Program not found: /nonexistent/cl-prefix (command: /nonexistent/cl-prefix -x podman container inspect -- web). Check that the prefix of host "nowhere" runs commands on the intended host.\nRun "checkpoint-lens gaps --help" for usage.\n',
     );
   });
 

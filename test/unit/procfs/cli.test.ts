@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -109,7 +109,9 @@ describe('checkpoint-lens gaps', () => {
       [['--pid', '1', '--host-prefix-json', '["sudo" "-n"]'], /--host-prefix-json is not valid JSON/],
       [['--snapshot', join(scratch, 'absent.json')], /cannot read --snapshot .*absent\.json: no such file/],
       [['--snapshot', join(FIXTURES, 'wasm-crun-wasmedge', 'snapshot.json'), '--maps', 'x'], /--snapshot cannot be combined with --maps/],
-      [['--bogus'], /Unknown option/],
+      [['--bogus'], /^checkpoint-lens gaps: unknown option --bogus\nRun "checkpoint-lens gaps --help"/],
+      [['--pid', '-5'], /--pid needs a value; to give a value that starts with "-", write --pid=VALUE/],
+      [['--pid'], /^checkpoint-lens gaps: --pid needs a value\n/],
       [['stray'], /unexpected argument "stray"/],
     ];
     for (const [args, message] of cases) {
@@ -142,5 +144,71 @@ describe('checkpoint-lens gaps', () => {
     const run = runGaps(['--help']);
     assert.equal(run.status, 0);
     assert.match(run.stdout, /Usage: checkpoint-lens gaps --snapshot FILE/);
+  });
+});
+
+describe('gaps text output and exit status', () => {
+  const mountinfo = join(FIXTURES, 'gap-map', 'mountinfo.txt');
+
+  test('control characters in paths escaped', () => {
+    // Two file names: one with an escape sequence that clears the screen and retitles the
+    // terminal, one with a newline (\012 in maps) that would start a fake line of output.
+    const maps = join(scratch, 'hostile-maps');
+    writeFileSync(
+      maps,
+      '7fc000005000-7fc000006000 r--p 00000000 01:2e 15 /esc\u001b[2J\u001b]0;PWNED\u0007/x\n7fc000006000-7fc000007000 r--p 00000000 01:2f 16 /nl\\012FAKE: no gaps/x\n',
+    );
+    const run = runGaps(['--mountinfo', mountinfo, '--maps', maps]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(run.stdout), false);
+    assert.match(run.stdout, /^mapping of \/esc\\x1b\[2J\\x1b\]0;PWNED\\x07\/x \(1 range/m);
+    assert.match(run.stdout, /^mapping of \/nl\\nFAKE: no gaps\/x \(1 range/m);
+    assert.equal(/^FAKE/m.test(run.stdout), false);
+  });
+
+  test('empty maps exit 2', () => {
+    const empty = join(scratch, 'empty-maps');
+    writeFileSync(empty, '');
+    const run = runGaps(['--mountinfo', mountinfo, '--maps', empty]);
+    assert.equal(run.status, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, new RegExp(`^checkpoint-lens gaps: ${empty}: the maps of the process are empty, so it has no user memory: it is a kernel thread or a zombie, and CRIU cannot checkpoint it`));
+  });
+
+  test('garbage maps named', () => {
+    const garbage = join(scratch, 'garbage-maps');
+    writeFileSync(garbage, 'not maps\n');
+    const run = runGaps(['--mountinfo', mountinfo, '--maps', garbage]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, new RegExp(`^checkpoint-lens gaps: ${garbage}: the maps file has no valid line`));
+  });
+
+  test('kernel threads summarised in one note', () => {
+    const snapshot = JSON.parse(readFileSync(join(FIXTURES, 'wasm-crun-wasmedge', 'snapshot.json'), 'utf8')) as { processes?: unknown[]; mountinfo: string };
+    snapshot.processes = [3, 4, 5].map((pid) => ({ pid, mountinfo: snapshot.mountinfo, maps: '' }));
+    const file = join(scratch, 'kernel-threads.json');
+    writeFileSync(file, JSON.stringify(snapshot));
+    const run = runGaps(['--snapshot', file]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.stdout.match(/^note: 3 other processes have empty maps, so no user memory \(kernel threads or zombies\), and are not analysed: pid 3, 4, 5\.$/gm)?.length, 1);
+    assert.equal(/, pid [345]:/.test(run.stdout), false);
+  });
+
+  test('full disk exits 4 without stack', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'gaps', '--snapshot', join(FIXTURES, 'wasm-crun-wasmedge', 'snapshot.json'), '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+    });
+    assert.equal(result.status, 4);
+    assert.equal(result.stderr, 'checkpoint-lens: cannot write standard output: ENOSPC: no space left on device, write\n');
+  });
+
+  test('closed pipe exits 4 quietly', () => {
+    // The JSON report is about 170 kB, more than a pipe buffer, so the write fails after head exits.
+    const command = `"${process.execPath}" --import tsx "${CLI}" gaps --snapshot "${join(FIXTURES, 'wasm-crun-wasmedge', 'snapshot.json')}" --json 2>"${join(scratch, 'epipe.err')}"; echo $? >"${join(scratch, 'epipe.status')}"`;
+    spawnSync('sh', ['-c', `{ ${command}; } | head -c 10 >/dev/null`], { cwd: ROOT });
+    assert.equal(readFileSync(join(scratch, 'epipe.status'), 'utf8'), '4\n');
+    assert.equal(readFileSync(join(scratch, 'epipe.err'), 'utf8'), '');
   });
 });
