@@ -15,7 +15,8 @@ import type {
   ProcessExtras,
 } from '../model/preflight/types';
 import { parseMaps } from '../model/procfs/maps';
-import type { Snapshot } from '../model/procfs/snapshot';
+import { inodesToScan, IRMAP_FOLDERS } from '../model/preflight/checks/fsnotify';
+import { type Snapshot, splitByProcess } from '../model/procfs/snapshot';
 import { type HostCapabilities, parseOciRuntimeVersion, probeHost } from './capabilities';
 import { collectProcessSnapshot, parseRecords, type CollectOptions, type ProcRecord } from './collect';
 import { CancelledError, CommandError, RuntimeRefusalError } from './errors';
@@ -35,6 +36,9 @@ import type { CommandRunner, RunOptions } from './runner';
  *   (one `cat` per PID where head has no -v) and one `ls -l`. Then for each network namespace,
  *   from its first PID, the /proc/PID/net files and `ss -x` inside it (through nsenter) for the
  *   unix sockets' peers. `test -ef` compares the namespace inodes without starting a command.
+ * - `irmap:PID/INODE`: CRIU's folder scan for a watched inode whose file handle CRIU cannot open
+ *   (IRMAP_FOLDERS of the fsnotify check, recursively, and the root folder), through
+ *   /proc/PID/root: `DEV INODE PATH` for each file with that inode number.
  * Records have the format of collect.ts. Single reads put their errors into the record's content
  * (`2>&1`); the batched ones drop them, and a PID missing from their output was not readable.
  */
@@ -62,6 +66,14 @@ for e; do
   fd:*)
     k=\${e#fd:}
     rec fd-size "$k"; stat -L -c '%s %b %B' "/proc/\${k%%/*}/fd/\${k#*/}" 2>&1; end $?;;
+  irmap:*)
+    k=\${e#irmap:} p=\${e#irmap:}; p=\${p%%/*}; r=/proc/$p/root
+    rec irmap "$k"
+    stat -c '%d %i /' "$r/" 2>/dev/null
+    for d in ${IRMAP_FOLDERS.join(' ')}; do
+      [ -d "$r$d" ] && find "$r$d" -inum "\${k#*/}" -exec stat -c '%d %i %n' {} + 2>/dev/null
+    done
+    end 0;;
   map:*)
     k=\${e#map:}
     rec map-size "$k"; stat -L -c '%s %b %B' "/proc/\${k%%/*}/map_files/\${k#*/}" 2>&1; end $?;;
@@ -96,7 +108,7 @@ const FD_NUMBER = /^(?:0|[1-9][0-9]{0,9})$/;
 const RANGE = /^[0-9a-f]{1,16}-[0-9a-f]{1,16}$/;
 
 /** One request of the extras script. */
-export type ExtrasRequest = { kind: 'pid'; pid: number } | { kind: 'fd'; pid: number; fd: number } | { kind: 'map'; pid: number; range: string };
+export type ExtrasRequest = { kind: 'pid'; pid: number } | { kind: 'irmap'; pid: number; inode: number } | { kind: 'fd'; pid: number; fd: number } | { kind: 'map'; pid: number; range: string };
 
 /** Builds the extras command. Throws RangeError for a PID, fd or range the script would not read safely. */
 export function extrasCommand(host: Host, requests: readonly ExtrasRequest[]): string[] {
@@ -104,6 +116,10 @@ export function extrasCommand(host: Host, requests: readonly ExtrasRequest[]): s
     const pid = String(request.pid);
     if (!DECIMAL.test(pid)) throw new RangeError(`PID must be a positive integer, got ${pid}`);
     if (request.kind === 'pid') return `pid:${pid}`;
+    if (request.kind === 'irmap') {
+      if (!DECIMAL.test(String(request.inode))) throw new RangeError(`inode must be a positive integer, got ${request.inode}`);
+      return `irmap:${pid}/${request.inode}`;
+    }
     if (request.kind === 'fd') {
       if (!FD_NUMBER.test(String(request.fd))) throw new RangeError(`fd must be a non-negative integer, got ${request.fd}`);
       return `fd:${pid}/${request.fd}`;
@@ -118,12 +134,16 @@ const DELETED = ' (deleted)';
 
 /**
  * Returns the extras requests for a snapshot: every process, each fd whose target ends in
- * ` (deleted)`, and each range of a deleted file mapping.
+ * ` (deleted)`, each range of a deleted file mapping, and each watched inode that CRIU looks up
+ * by its folder scan.
  */
 export function extrasRequests(snapshot: Snapshot): ExtrasRequest[] {
   const requests: ExtrasRequest[] = [];
+  const views = splitByProcess(snapshot);
   for (const process of snapshotProcesses(snapshot)) {
     requests.push({ kind: 'pid', pid: process.pid });
+    const view = views.find((candidate) => candidate.pid === process.pid);
+    for (const inode of view ? inodesToScan(view) : []) requests.push({ kind: 'irmap', pid: process.pid, inode });
     for (const line of (process.fds ?? '').split('\n')) {
       const match = /^fd (\d+) -> (.*)$/.exec(line);
       if (match && match[2].endsWith(DELETED)) requests.push({ kind: 'fd', pid: process.pid, fd: Number(match[1]) });
@@ -231,6 +251,14 @@ export function groupExtrasRecords(records: readonly ProcRecord[], pids: readonl
         process.deletedFdSizes = { ...process.deletedFdSizes, [item]: sizes.size };
         process.deletedFdAllocated = { ...process.deletedFdAllocated, [item]: sizes.allocated };
       }
+    } else if (record.tag === 'irmap') {
+      const scan = process.irmapScan ?? { inodes: [], found: [] };
+      scan.inodes.push(Number(item));
+      for (const line of record.content.split('\n')) {
+        const match = /^(\d{1,20}) (\d{1,20}) (.+)$/.exec(line);
+        if (match) scan.found.push({ dev: Number(match[1]), ino: Number(match[2]), path: match[3].startsWith(`/proc/${pid}/root/`) ? match[3].slice(`/proc/${pid}/root`.length) : match[3] });
+      }
+      process.irmapScan = scan;
     } else if (record.tag === 'map-size') {
       const sizes = parseSizes(record);
       if (sizes === undefined) {

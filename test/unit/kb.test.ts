@@ -72,6 +72,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'fsnotify.handle-cannot-be-opened': [{ message: 'fsnotify:      Handle 0x48:0x824f9bb cannot be opened', level: 'warn' }, { message: '\tHandle 0x48:0x824f9bb cannot be opened' }],
   'fsnotify.no-path-for-handle': [{ message: "fsnotify: Can't find suitable path for handle (dev 0x48 ino 0x824f9bb): -2" }],
   'fsnotify.mount-for-device-missing': [{ message: 'fsnotify: Unable to lookup a mount by dev 0x48' }],
+  'fsnotify.handle-not-found': [{ message: "fsnotify: \tCan't dump that handle" }],
   'memfd.restore-failed': [{ message: "Can't create memfd:java_heap: Function not implemented" }, { message: 'Cannot apply seals on memfd: Operation not permitted' }],
   'bpf.unsupported-map-type': [{ message: 'CRIU does not currently support dumping BPF map type 27!' }],
   'bpf.map-access-failed': [{ message: 'Could not get BPF map info: Operation not permitted' }],

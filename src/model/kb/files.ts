@@ -308,6 +308,25 @@ export const FILE_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'fsnotify.handle-not-found',
+    category: 'fsnotify',
+    title: 'A watched inode was found neither by file handle nor by path',
+    role: 'cause',
+    patterns: [/fsnotify:\s+Can't dump that handle/],
+    explain: () =>
+      explained(
+        'A task watches a file with inotify or fanotify. CRIU could not open the watched inode by its file handle (the "Handle 0xDEV:0xINO cannot be opened" warning above names it) and then searched a fixed list of folders for it: /etc, /var/spool, /var/log, /lib/udev, the dbus-1 and polkit-1 folders and the root folder, plus any irmap-scan-path. The inode is in none of them, so CRIU has no way to place the watch on restore and stops the dump.',
+        [
+          'The watched file is in the container\'s overlay root filesystem outside those folders (e.g. /tmp or /app): overlayfs opens no file handles unless it is mounted with nfs_export=on.',
+          'The watched file was deleted, so no path leads to it.',
+        ],
+        [
+          ...criuConfigFixes('irmap-scan-path', 'irmap-scan-path /', 'let CRIU search the whole tree for watched inodes (slower), or name the watched folder instead of /.'),
+          { description: 'Keep watched files on a volume or in /etc, or make the application remove its watches before the checkpoint.' },
+        ],
+      ),
+  },
+  {
     code: 'memfd.restore-failed',
     category: 'memfd',
     title: 'A memfd could not be recreated',

@@ -83,6 +83,12 @@ export interface ProcessExtras {
   deletedFdAllocated?: Record<string, number>;
   /** Bytes allocated on disk for the files of `deletedMapSizes`, by `start-end` range. */
   deletedMapAllocated?: Record<string, number>;
+  /**
+   * CRIU's folder scan for watched inodes whose file handle it cannot open, repeated through
+   * /proc/PID/root: the inodes looked for, and each file found with one of them, as `stat -c '%d %i'`
+   * prints device and inode, with its path in the container.
+   */
+  irmapScan?: { inodes: number[]; found: { dev: number; ino: number; path: string }[] };
   /** Files of /proc/PID that could not be read: file name to the reader's message. */
   unreadable?: Record<string, string>;
 }
