@@ -4,18 +4,24 @@ import { describe, it } from 'node:test';
 import { parsePodmanVersion } from '../../src/engine/podmanArgs';
 import { checkpointFlagChoices } from '../../src/extension/containers/checkpointChoices';
 import type { ContainerView } from '../../src/extension/containers/model';
-import { commandLine, isReportAction, preflightReportHtml } from '../../src/extension/containers/preflightReportHtml';
+import { commandLine, isReportAction, preflightReportHtml, proseHtml } from '../../src/extension/containers/preflightReportHtml';
 import {
   choicesWithPreflight,
   collectedText,
   containerStateKey,
   currentPreflight,
+  CHECKPOINT_ANYWAY_ACTION,
   evidenceTarget,
+  markdownWithCode,
   missingPreflightFlags,
   preflightFailedLine,
   preflightSummary,
   preflightTooltipLine,
+  reportNotice,
+  SHOW_REPORT_ACTION,
+  splitCodeSpans,
   willFailWarning,
+  withCheckpointAfter,
   type PreflightRecord,
 } from '../../src/extension/containers/preflightText';
 import { containerRow } from '../../src/extension/containers/treeRows';
@@ -53,6 +59,26 @@ const gapFinding: PreflightFinding = {
   fixes: [{ description: 'Run the module with a runtime that does not map host files.', configSnippet: 'external mnt[]:m' }],
 };
 
+const ghostFinding: PreflightFinding = {
+  check: 'ghost-files',
+  category: 'ghost-file',
+  verdict: 'blocks',
+  title: '1 deleted file larger than the ghost limit',
+  detail: 'Raise the limit with `ghost-limit 16M` in `/etc/criu/runc.conf` or close <the file>.',
+  evidence: [{ text: 'pid 4242 fd 3 -> /tmp/t5deleted (deleted), 1.0 MiB', pid: 4242, fd: 3, path: '/tmp/t5deleted', source: { file: '/proc/4242/fd/3' } }],
+  fixes: [{ description: 'Put `ghost-limit 16M` into /etc/criu/runc.conf.', configSnippet: 'ghost-limit 16M' }],
+};
+
+const fdGapFinding: PreflightFinding = {
+  check: 'mapping-gaps',
+  category: 'mount-lookup',
+  verdict: 'blocks',
+  title: 'An open file lies outside the container\'s mounts',
+  detail: 'CRIU cannot find mount 999.',
+  evidence: [{ text: 'pid 4242 fd 4 -> /srv/host.log on mount 999', pid: 4242, fd: 4, mntId: 999, path: '/srv/host.log', source: { file: '/proc/4242/fdinfo/4' } }],
+  fixes: [],
+};
+
 const ttyFinding: PreflightFinding = {
   check: 'tty',
   category: 'tty',
@@ -84,7 +110,18 @@ const willFail = report({ verdict: 'will-fail', findings: [gapFinding, ttyFindin
 const input: PreflightInput = {
   host: { name: 'trixie' },
   container: { name: 'web', id: 'abc123', pid: 4242 },
-  snapshot: { version: 1, pid: 4242, mountinfo: '22 1 0:21 / / rw - overlay overlay rw\n', maps: '7f00-7f10 r-xp 00000000 00:21 99 /usr/lib/libwasmedge.so\n', processes: [{ pid: 4250, mountinfo: 'm2\n', maps: 'maps of 4250\n' }] },
+  // The two libraries are mapped from devices 8:1 and 8:2, which no mount of the container has, so
+  // they are gaps, while libc is on the overlay root (device 0:33, hex 00:21 in maps). fd 3 is a
+  // deleted file on the overlay root (mount 22), and fd 4 a file on mount 999, a gap.
+  snapshot: {
+    version: 1,
+    pid: 4242,
+    mountinfo: '22 1 0:33 / / rw - overlay overlay rw\n',
+    maps: '7f00-7f10 r-xp 00000000 08:01 99 /usr/lib/libwasmedge.so\n7f20-7f30 r--p 00000000 08:02 98 /usr/lib/libxml2.so\n7f40-7f50 r--p 00000000 00:21 7 /usr/lib/libc.so\n',
+    fds: 'fd 0 -> /dev/null\nfd 3 -> /tmp/t5deleted (deleted)\nfd 4 -> /srv/host.log\n',
+    fdinfo: '== /proc/4242/fdinfo/3\npos:\t0\nflags:\t02\nmnt_id:\t22\nino:\t5\n== /proc/4242/fdinfo/4\npos:\t0\nflags:\t02\nmnt_id:\t999\nino:\t6\n',
+    processes: [{ pid: 4250, mountinfo: 'm2\n', maps: 'maps of 4250\n' }],
+  },
   processes: [
     { pid: 4242, status: 'Name:\tsh\nSeccomp:\t2\n', ns: { net: 'net:[4026532301]' } },
     { pid: 4250, status: 'Name:\tsleep\n', ns: { net: 'net:[4026532301]' } },
@@ -167,6 +204,58 @@ describe('preflight record state', () => {
   it('drops a record after a checkpoint', () => {
     assert.equal(currentPreflight(record, { ...container, state: 'checkpointed', checkpointedAt: new Date() }), undefined);
   });
+
+  it('drops a record after a failed checkpoint', () => {
+    // A failed dump leaves the container running with the same PID, so only the mark outdates the record.
+    const failed = withCheckpointAfter(record, 'failed', new Date('2026-12-04T10:05:00Z'));
+    assert.equal(currentPreflight(failed, container), undefined);
+    assert.deepEqual(failed.checkpointAfter, { at: new Date('2026-12-04T10:05:00Z'), outcome: 'failed' });
+    assert.equal(record.checkpointAfter, undefined, 'the input record was changed');
+  });
+
+  it('keeps the first checkpoint mark', () => {
+    const failed = withCheckpointAfter(record, 'failed', new Date('2026-12-04T10:05:00Z'));
+    assert.equal(withCheckpointAfter(failed, 'succeeded', new Date('2026-12-04T10:06:00Z')).checkpointAfter?.outcome, 'failed');
+  });
+});
+
+describe('reportNotice', () => {
+  const checkedAt = new Date('2026-12-04T10:00:00Z');
+  const shouldWork: PreflightRecord = { report: report({}), input: undefined, stateKey: containerStateKey(container), checkedAt };
+
+  it('is empty for a current result', () => {
+    assert.equal(reportNotice(shouldWork, 'trixie', container, undefined), undefined);
+  });
+
+  it('says a failed checkpoint contradicts should work', () => {
+    const notice = reportNotice(withCheckpointAfter(shouldWork, 'failed', new Date()), 'trixie', container, undefined);
+    assert.equal(notice, 'A checkpoint of web failed after this check, although this check expected it to work; its dump.log names the cause. Check Again before the next checkpoint.');
+  });
+
+  it('says a failed checkpoint was predicted', () => {
+    const predicted = { ...shouldWork, report: willFail };
+    assert.match(reportNotice(withCheckpointAfter(predicted, 'failed', new Date()), 'trixie', container, undefined) ?? '', /failed after this check, as this check predicted;/);
+  });
+
+  it('names a successful checkpoint and the new state', () => {
+    const checkpointed = { ...container, state: 'checkpointed' as const, checkpointedAt: new Date() };
+    assert.equal(
+      reportNotice(withCheckpointAfter(shouldWork, 'succeeded', new Date()), 'trixie', checkpointed, undefined),
+      'web was checkpointed after this check and is checkpointed now. Check Again before the next checkpoint.',
+    );
+  });
+
+  it('names the running operation first', () => {
+    assert.equal(reportNotice(withCheckpointAfter(shouldWork, 'failed', new Date()), 'trixie', container, 'Checking'), 'Checking web…');
+  });
+
+  it('names a container that is gone', () => {
+    assert.equal(reportNotice(shouldWork, 'trixie', undefined, undefined), 'web is no longer listed on host trixie.');
+  });
+
+  it('names a state change', () => {
+    assert.equal(reportNotice(shouldWork, 'trixie', { ...container, state: 'exited', pid: undefined }, undefined), 'web changed since this check and is exited now. Check Again before the next checkpoint.');
+  });
 });
 
 describe('container row with a preflight', () => {
@@ -188,6 +277,12 @@ describe('container row with a preflight', () => {
 
   it('has no suffix without a record', () => {
     assert.equal(containerRow(container, now).description, 'busybox · running');
+  });
+
+  it('renders code spans of titles in the tooltip', () => {
+    const titled = { ...lockFinding, title: 'lock on `/tmp/a*b`' };
+    const tooltip = containerRow(container, now, undefined, undefined, { ...record, report: { ...needsLocks, findings: [titled] } }).tooltip;
+    assert.match(tooltip, /\(lock on `\/tmp\/a\*b`\), checked 2 min ago$/);
   });
 });
 
@@ -255,6 +350,19 @@ describe('willFailWarning', () => {
     assert.equal(lines[6], '• and 3 more kinds, listed in the report');
   });
 
+  it('makes Show Report the default button', () => {
+    const warning = willFailWarning('web', willFail);
+    // VS Code's modal dialog makes the first item its primary button, the one Enter presses.
+    assert.deepEqual(warning.actions, [SHOW_REPORT_ACTION, CHECKPOINT_ANYWAY_ACTION]);
+    assert.equal(SHOW_REPORT_ACTION, 'Show Report');
+    assert.equal(CHECKPOINT_ANYWAY_ACTION, 'Checkpoint Anyway');
+  });
+
+  it('drops the backticks of titles', () => {
+    const titled = { ...ttyFinding, title: 'watch on `/tmp`' };
+    assert.equal(willFailWarning('web', report({ verdict: 'will-fail', findings: [titled] })).detail.split('\n')[0], '• watch on /tmp (tty)');
+  });
+
   it('uses the singular for one finding', () => {
     const warning = willFailWarning('wasm', report({ verdict: 'will-fail', findings: [gapFinding] }));
     assert.equal(warning.message, 'The checkpoint of wasm will fail: the preflight found a finding that blocks it.');
@@ -302,11 +410,34 @@ describe('collectedText', () => {
 
 describe('evidenceTarget', () => {
   it('opens the panel for a mapping gap', () => {
-    assert.deepEqual(evidenceTarget(gapFinding, gapFinding.evidence[0], input), { kind: 'gap', pid: 4242, range: '7f00-7f10', fd: undefined, path: '/usr/lib/libwasmedge.so' });
+    assert.deepEqual(evidenceTarget(gapFinding, gapFinding.evidence[0], input), { kind: 'gap', pid: 4242, focusMapping: '7f00-7f10', fd: undefined, path: '/usr/lib/libwasmedge.so' });
+  });
+
+  it('opens the panel for an fd gap', () => {
+    assert.deepEqual(evidenceTarget(fdGapFinding, fdGapFinding.evidence[0], input), { kind: 'gap', pid: 4242, focusMapping: undefined, fd: 4, path: '/srv/host.log' });
+  });
+
+  it('opens the fd line for a deleted file', () => {
+    assert.deepEqual(evidenceTarget(ghostFinding, ghostFinding.evidence[0], input), { kind: 'proc', file: '/proc/4242/fd', line: 2, label: '/proc/4242/fd/3' });
+  });
+
+  it('opens the maps line of a mapping on a container mount', () => {
+    const evidence = { text: 'pid 4242 maps /usr/lib/libc.so at 7f40-7f50', pid: 4242, range: '7f40-7f50', source: { file: '/proc/4242/maps', line: 3 } };
+    assert.deepEqual(evidenceTarget({ ...ghostFinding, evidence: [evidence] }, evidence, input), { kind: 'proc', file: '/proc/4242/maps', line: 3, label: '/proc/4242/maps:3' });
+  });
+
+  it('opens the fdinfo block of one fd', () => {
+    const evidence = fdGapFinding.evidence[0];
+    assert.deepEqual(evidenceTarget(tcpFinding, evidence, input), { kind: 'proc', file: '/proc/4242/fdinfo', line: 6, label: '/proc/4242/fdinfo/4' });
+  });
+
+  it('links nothing for an fd the listing lacks', () => {
+    const evidence = { text: 'pid 4242 fd 9', pid: 4242, fd: 9, source: { file: '/proc/4242/fd/9' } };
+    assert.equal(evidenceTarget(ghostFinding, evidence, input), undefined);
   });
 
   it('opens the collected line of a /proc source', () => {
-    assert.deepEqual(evidenceTarget(tcpFinding, tcpFinding.evidence[0], input), { kind: 'proc', file: '/proc/4242/net/tcp', line: 3 });
+    assert.deepEqual(evidenceTarget(tcpFinding, tcpFinding.evidence[0], input), { kind: 'proc', file: '/proc/4242/net/tcp', line: 3, label: '/proc/4242/net/tcp:3' });
   });
 
   it('links nothing without the collected input', () => {
@@ -375,6 +506,63 @@ describe('preflightReportHtml', () => {
 
   it('quotes the command line for a shell', () => {
     assert.equal(commandLine(report({ command: ['podman', 'container', 'checkpoint', "it's"] })), `podman container checkpoint 'it'\\''s'`);
+  });
+});
+
+describe('code spans', () => {
+  it('splits text at backtick pairs', () => {
+    assert.deepEqual(splitCodeSpans('Run `criu --version` and `ghost-limit 16M`.'), [
+      { text: 'Run ', code: false },
+      { text: 'criu --version', code: true },
+      { text: ' and ', code: false },
+      { text: 'ghost-limit 16M', code: true },
+      { text: '.', code: false },
+    ]);
+  });
+
+  it('keeps an unpaired backtick as prose', () => {
+    assert.deepEqual(splitCodeSpans('a ` b'), [{ text: 'a ` b', code: false }]);
+  });
+
+  it('does not pair backticks across lines', () => {
+    assert.deepEqual(splitCodeSpans('a `b\nc` d'), [{ text: 'a `b\nc` d', code: false }]);
+  });
+
+  it('renders code as HTML after escaping', () => {
+    assert.equal(proseHtml('Use `--annotation org.criu.config=<FILE>` & <b>x</b>'), 'Use <code>--annotation org.criu.config=&lt;FILE&gt;</code> &amp; &lt;b&gt;x&lt;/b&gt;');
+  });
+
+  it('never turns code into markup', () => {
+    assert.equal(proseHtml('`</code><script>alert(1)</script>`'), '<code>&lt;/code&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code>');
+  });
+
+  it('renders code as Markdown', () => {
+    assert.equal(markdownWithCode('set `ghost-limit 16M` in *runc.conf*'), 'set `ghost-limit 16M` in \\*runc.conf\\*');
+  });
+});
+
+describe('report page for a deleted file', () => {
+  const ghost = report({ verdict: 'will-fail', findings: [ghostFinding, fdGapFinding] });
+  const page = preflightReportHtml(ghost, input, { cspSource: 'x', nonce: 'n', canRun: true });
+
+  it('links the deleted file to its fd line', () => {
+    assert.match(page, /&quot;finding&quot;:0,&quot;evidence&quot;:0\}">\/proc\/4242\/fd\/3<\/a>/);
+  });
+
+  it('offers the panel only for the fd gap', () => {
+    assert.equal(page.match(/Show in Mounts and Mappings/g)?.length, 1);
+    assert.match(page, /&quot;finding&quot;:1,&quot;evidence&quot;:0\}">Show in Mounts and Mappings<\/a>/);
+  });
+
+  it('renders code spans in details and fixes', () => {
+    assert.ok(page.includes('<p class="detail">Raise the limit with <code>ghost-limit 16M</code> in <code>/etc/criu/runc.conf</code> or close &lt;the file&gt;.</p>'));
+    assert.ok(page.includes('<li>Put <code>ghost-limit 16M</code> into /etc/criu/runc.conf.'));
+    assert.ok(!/`/.test(page.slice(page.indexOf('<main>'), page.indexOf('</main>'))), 'a backtick is left in the page body');
+  });
+
+  it('wraps code blocks between words', () => {
+    assert.ok(!page.includes('word-break: break-all'), 'code blocks still break inside words');
+    assert.match(page, /pre \{[^}]*white-space: pre-wrap; overflow-wrap: anywhere;[^}]*min-width: 0;/);
   });
 });
 

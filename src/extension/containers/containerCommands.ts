@@ -32,7 +32,7 @@ import { showLiveGaps } from './liveGaps';
 import { hostLogUri, type HostLogFileSystem } from './logDocuments';
 import { canCheckpoint, canRestore, logPathOf, type ContainerView, type LogKindName } from './model';
 import type { PreflightController } from './preflight';
-import { choicesWithPreflight, missingPreflightFlags, preflightFailedLine, willFailWarning, type PreflightRecord } from './preflightText';
+import { CHECKPOINT_ANYWAY_ACTION, choicesWithPreflight, missingPreflightFlags, preflightFailedLine, SHOW_REPORT_ACTION, willFailWarning, type PreflightRecord } from './preflightText';
 
 export interface ContainerCommandServices {
   hosts: ContainerHosts;
@@ -248,11 +248,9 @@ class ContainerCommands {
     if (report.verdict !== 'will-fail') return report;
 
     const warning = willFailWarning(target.container.name, report);
-    const anyway = 'Checkpoint Anyway';
-    const showReport = 'Show Report';
-    const choice = await vscode.window.showWarningMessage(warning.message, { modal: true, detail: warning.detail }, anyway, showReport);
-    if (choice === anyway) return report;
-    if (choice === showReport) this.services.preflight.showReport(target.host.name, target.container.id);
+    const choice = await vscode.window.showWarningMessage(warning.message, { modal: true, detail: warning.detail }, ...warning.actions);
+    if (choice === CHECKPOINT_ANYWAY_ACTION) return report;
+    if (choice === SHOW_REPORT_ACTION) this.services.preflight.showReport(target.host.name, target.container.id);
     return 'stop';
   }
 
@@ -403,6 +401,9 @@ class ContainerCommands {
     const operationTitle = operation === 'checkpoint' ? 'Checkpoint' : 'Restore';
     // inspect decides the state shown after any outcome: a failed checkpoint leaves the container running.
     const relisted = this.hosts.relist(host.name);
+    // A checkpoint that podman ran outdates the preflight, whatever came of it.
+    const ranPodman = result.status !== 'failed' || !(result.error instanceof OperationRefusedError);
+    if (operation === 'checkpoint' && container.id && ranPodman) this.services.preflight.noteCheckpoint(host.name, container.id, result.status);
 
     if (result.status === 'cancelled') {
       this.log.info(`${operationTitle} of ${container.name} on host ${host.name} cancelled`);

@@ -20,7 +20,17 @@ import type { ContainerHosts } from './containerHosts';
 import type { PreflightResults } from './containersView';
 import type { ContainerView } from './model';
 import { isReportAction, preflightReportHtml, type ReportAction } from './preflightReportHtml';
-import { collectedText, containerStateKey, currentPreflight, evidenceTarget, preflightSummary, type PreflightRecord } from './preflightText';
+import {
+  collectedText,
+  containerStateKey,
+  currentPreflight,
+  evidenceTarget,
+  preflightSummary,
+  reportNotice,
+  withCheckpointAfter,
+  type CheckpointOutcome,
+  type PreflightRecord,
+} from './preflightText';
 
 /** Scheme of the read-only documents with the /proc text a preflight collected. */
 export const PREFLIGHT_PROC_SCHEME = 'checkpoint-lens-preflight';
@@ -93,6 +103,20 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
   current(hostName: string, id: string): PreflightRecord | undefined {
     const container = this.services.hosts.container(hostName, id);
     return container ? currentPreflight(this.records.get(recordKey(hostName, id)), container) : undefined;
+  }
+
+  /**
+   * Marks the container's result as outdated by a checkpoint that podman ran, so its row drops the
+   * verdict and its report explains why. A failed dump leaves the container running in the
+   * same state, which the state key alone does not notice.
+   */
+  noteCheckpoint(hostName: string, id: string, outcome: CheckpointOutcome): void {
+    const key = recordKey(hostName, id);
+    const record = this.records.get(key);
+    if (!record) return;
+    this.records.set(key, withCheckpointAfter(record, outcome, new Date()));
+    this.changeEmitter.fire();
+    this.refreshPanels();
   }
 
   /** Returns the last result of a container even when its state changed since, for an open report. */
@@ -176,11 +200,7 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
     const record = this.records.get(recordKey(hostName, id));
     if (!record) return;
     const container = this.services.hosts.container(hostName, id);
-    const operation = this.services.hosts.operation(hostName, id);
-    let notice: string | undefined;
-    if (!container) notice = `${record.report.container.name} is no longer listed on host ${hostName}.`;
-    else if (operation) notice = `${operation.label} ${container.name}…`;
-    else if (!currentPreflight(record, container)) notice = `${container.name} changed since this check and is ${container.state} now. Check Again before the next checkpoint.`;
+    const notice = reportNotice(record, hostName, container, this.services.hosts.operation(hostName, id)?.label);
     panel.title = `Preflight: ${record.report.container.name}`;
     panel.webview.html = preflightReportHtml(record.report, record.input, {
       cspSource: panel.webview.cspSource,
@@ -232,7 +252,7 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
     if (target?.kind === 'proc') {
       await this.openCollectedFile(hostName, id, target.file, target.line);
     } else if (target?.kind === 'gap' && record.input) {
-      await this.openGaps(hostName, id, record, target.range);
+      await this.openGaps(hostName, id, record, target.focusMapping, target.fd);
     }
   }
 
@@ -244,7 +264,7 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
     return vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, selection: range });
   }
 
-  private async openGaps(hostName: string, id: string, record: PreflightRecord, range: string | undefined): Promise<void> {
+  private async openGaps(hostName: string, id: string, record: PreflightRecord, range: string | undefined, fd: number | undefined): Promise<void> {
     const input = record.input!;
     const folder = vscode.Uri.joinPath(this.services.storageUri, 'preflight', encodeURIComponent(hostName), id);
     await vscode.workspace.fs.createDirectory(folder);
@@ -255,7 +275,8 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
       ...(range ? { focusMapping: range } : {}),
       live: { container: record.report.container.name, host: hostName, ...(record.report.container.runtime ? { runtime: record.report.container.runtime } : {}) },
     };
-    this.services.log.info(`Opening Mounts and Mappings of ${record.report.container.name} for the mapping ${range ?? '(fd)'}`);
+    const focus = range !== undefined ? `the mapping ${range}` : fd !== undefined ? `fd ${fd}` : 'a mount';
+    this.services.log.info(`Opening Mounts and Mappings of ${record.report.container.name} for ${focus}`);
     await vscode.commands.executeCommand(GAPS_COMMANDS.showFromSnapshot, argument);
   }
 

@@ -4,7 +4,7 @@
 // the extension host as `ReportAction` messages.
 import { quoteCommandLine } from '../../engine/shellQuote';
 import type { FindingVerdict, PreflightFinding, PreflightInput, PreflightReport, PreflightVerdict } from '../../model/preflight/types';
-import { evidenceTarget, groupFindings, podmanFlagOf, type FindingGroup } from './preflightText';
+import { evidenceTarget, groupFindings, podmanFlagOf, splitCodeSpans, type FindingGroup } from './preflightText';
 
 /** Messages from the report page to the extension host. */
 export type ReportAction =
@@ -31,6 +31,16 @@ export function isReportAction(value: unknown): value is ReportAction {
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/**
+ * Returns model text as HTML: every part escaped, and each code span such as `criu --version` in a
+ * `<code>` element. The only markup added is that element, so no text from the host becomes HTML.
+ */
+export function proseHtml(text: string): string {
+  return splitCodeSpans(text)
+    .map((part) => (part.code ? `<code>${escapeHtml(part.text)}</code>` : escapeHtml(part.text)))
+    .join('');
 }
 
 function actionAttribute(action: ReportAction): string {
@@ -98,8 +108,7 @@ function evidenceHtml(finding: PreflightFinding, index: number, evidenceIndex: n
   if (target?.kind === 'gap') {
     link = ` <a href="#" ${action}>Show in Mounts and Mappings</a>`;
   } else if (target?.kind === 'proc') {
-    const where = target.line !== undefined ? `${target.file}:${target.line}` : target.file;
-    link = ` <a href="#" ${action}>${escapeHtml(where)}</a>`;
+    link = ` <a href="#" ${action}>${escapeHtml(target.label)}</a>`;
   } else if (evidence.source) {
     const where = evidence.source.line !== undefined ? `${evidence.source.file}:${evidence.source.line}` : evidence.source.file;
     link = ` <span class="muted">${escapeHtml(where)}</span>`;
@@ -119,12 +128,12 @@ function groupHtml(report: PreflightReport, group: FindingGroup, input: Prefligh
   const flag = first.flag ? ` <span class="flag">${escapeHtml(podmanFlagOf(first.flag))}</span>` : '';
   const count = members.length > 1 ? ` <span class="count">${members.length}×</span>` : '';
   parts.push(`<div class="finding ${first.verdict}" id="finding-${group.indexes[0]}">`);
-  parts.push(`<div class="finding-title"><span class="title">${escapeHtml(first.title)}</span>${count}${flag} <span class="badge">${escapeHtml(first.category)}</span></div>`);
-  parts.push(`<p class="detail">${escapeHtml(first.detail)}</p>`);
+  parts.push(`<div class="finding-title"><span class="title">${proseHtml(first.title)}</span>${count}${flag} <span class="badge">${escapeHtml(first.category)}</span></div>`);
+  parts.push(`<p class="detail">${proseHtml(first.detail)}</p>`);
   const otherDetails = unique(members.map(({ finding }) => finding.detail)).slice(1);
   if (otherDetails.length > 0) {
     parts.push(`<details class="more"><summary>${otherDetails.length} more explanation${otherDetails.length === 1 ? '' : 's'} for the other findings</summary><ul>`);
-    for (const detail of otherDetails) parts.push(`<li>${escapeHtml(detail)}</li>`);
+    for (const detail of otherDetails) parts.push(`<li>${proseHtml(detail)}</li>`);
     parts.push('</ul></details>');
   }
 
@@ -142,7 +151,7 @@ function groupHtml(report: PreflightReport, group: FindingGroup, input: Prefligh
   );
   if (fixes.length > 0 && first.verdict !== 'fine') {
     const fixHtml = fixes.map((fix) => {
-      const lines = [`<li>${escapeHtml(fix.description)}`];
+      const lines = [`<li>${proseHtml(fix.description)}`];
       if (fix.command) lines.push(`<div class="code-row"><pre>${escapeHtml(fix.command)}</pre>${copyButton(fix.command)}</div>`);
       if (fix.configSnippet) lines.push(`<div class="code-row"><pre>${escapeHtml(fix.configSnippet)}</pre>${copyButton(fix.configSnippet)}</div>`);
       lines.push('</li>');
@@ -220,21 +229,21 @@ export function preflightReportHtml(report: PreflightReport, input: PreflightInp
   if (report.criuConfig.length > 0) {
     body.push('<h2>CRIU configuration</h2>');
     for (const config of report.criuConfig) {
-      body.push(`<p>${escapeHtml(config.reason)} Add to <code>${escapeHtml(config.file)}</code>:</p>`);
+      body.push(`<p>${proseHtml(config.reason)} Add to <code>${escapeHtml(config.file)}</code>:</p>`);
       body.push(`<div class="code-row"><pre>${escapeHtml(config.snippet)}</pre>${copyButton(config.snippet)}</div>`);
     }
   }
 
   if (report.skipped.length > 0) {
     body.push(`<h2>Checks that could not run (${report.skipped.length})</h2><ul class="skipped">`);
-    for (const skipped of report.skipped) body.push(`<li><code>${escapeHtml(skipped.check)}</code>: ${escapeHtml(skipped.reason)}</li>`);
+    for (const skipped of report.skipped) body.push(`<li><code>${escapeHtml(skipped.check)}</code>: ${proseHtml(skipped.reason)}</li>`);
     body.push('</ul>');
   }
 
   const issues = report.inputIssues ?? [];
   if (issues.length > 0) {
     body.push(`<h2>Input lines left out (${issues.length})</h2><ul class="skipped">`);
-    for (const issue of issues) body.push(`<li><code>${escapeHtml(issue.file)}:${issue.line}</code>: ${escapeHtml(issue.reason)}</li>`);
+    for (const issue of issues) body.push(`<li><code>${escapeHtml(issue.file)}:${issue.line}</code>: ${proseHtml(issue.reason)}</li>`);
     body.push('</ul>');
   }
 
@@ -279,8 +288,9 @@ summary h2 { margin: 0; }
 .host, .muted { color: var(--vscode-descriptionForeground); }
 .small { font-size: 0.9em; margin-top: 6px; }
 code, pre { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
-code { background: var(--vscode-textCodeBlock-background); padding: 1px 4px; border-radius: 3px; }
-pre { background: var(--vscode-textCodeBlock-background); padding: 8px 10px; margin: 4px 0; border-radius: 4px; white-space: pre-wrap; word-break: break-all; flex: 1; }
+code { background: var(--vscode-textCodeBlock-background); padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
+pre code { background: none; padding: 0; }
+pre { background: var(--vscode-textCodeBlock-background); padding: 8px 10px; margin: 4px 0; border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; flex: 1; min-width: 0; }
 .code-row { display: flex; gap: 8px; align-items: flex-start; }
 .code-row .button { margin-top: 4px; }
 .verdict { margin: 14px 0 4px; padding: 10px 14px; border-left: 4px solid; border-radius: 3px; background: var(--vscode-textBlockQuote-background); }

@@ -3,6 +3,9 @@
 // evidence points at. No `vscode` import, so the unit tests run it in plain Node.
 import { CHECKPOINT_FLAGS } from '../../engine/podmanArgs';
 import type { Evidence, PreflightFinding, PreflightFlag, PreflightInput, PreflightReport, PreflightVerdict } from '../../model/preflight/types';
+import { analyzeGaps, type Gap } from '../../model/procfs/analyzeGaps';
+import { splitByProcess } from '../../model/procfs/snapshot';
+import { escapeMarkdown, inlineCode } from '../findingText';
 import type { FlagChoice } from './checkpointChoices';
 import type { ContainerView } from './model';
 
@@ -14,7 +17,15 @@ export interface PreflightRecord {
   /** `containerStateKey` of the container when the preflight ran. */
   stateKey: string;
   checkedAt: Date;
+  /**
+   * The first checkpoint of the container that ran after this preflight. Its outcome outdates the
+   * result even when the container's state did not change, e.g. a failed dump that leaves it running.
+   */
+  checkpointAfter?: { at: Date; outcome: CheckpointOutcome };
 }
+
+/** Outcome of a checkpoint that podman ran; a checkpoint rejected before podman ran changes nothing. */
+export type CheckpointOutcome = 'succeeded' | 'failed' | 'cancelled';
 
 /**
  * Returns a key that changes whenever the container's result may change: its state, its first
@@ -24,9 +35,63 @@ export function containerStateKey(container: ContainerView): string {
   return [container.state, container.pid ?? '', container.checkpointedAt?.getTime() ?? '', container.restoredAt?.getTime() ?? ''].join('|');
 }
 
-/** Returns the record when it was taken in the container's current state, else undefined. */
+/** Returns the record when it was taken in the container's current state and no checkpoint ran since, else undefined. */
 export function currentPreflight(record: PreflightRecord | undefined, container: ContainerView): PreflightRecord | undefined {
-  return record && record.stateKey === containerStateKey(container) ? record : undefined;
+  return record && !record.checkpointAfter && record.stateKey === containerStateKey(container) ? record : undefined;
+}
+
+/** Returns the record marked with the first checkpoint that ran after it; a record already marked keeps its mark. */
+export function withCheckpointAfter(record: PreflightRecord, outcome: CheckpointOutcome, at: Date): PreflightRecord {
+  return record.checkpointAfter ? record : { ...record, checkpointAfter: { at, outcome } };
+}
+
+/**
+ * Returns the sentence shown above the report's command when the result is not current, or
+ * undefined when it is. `container` is undefined when the host no longer lists it, and
+ * `operation` names what runs on it now, e.g. `Checkpointing`.
+ */
+export function reportNotice(record: PreflightRecord, hostName: string, container: ContainerView | undefined, operation: string | undefined): string | undefined {
+  const name = record.report.container.name;
+  if (!container) return `${name} is no longer listed on host ${hostName}.`;
+  if (operation) return `${operation} ${container.name}…`;
+  const after = record.checkpointAfter;
+  if (after?.outcome === 'failed') {
+    const expected = record.report.verdict === 'will-fail' ? 'as this check predicted' : 'although this check expected it to work';
+    return `A checkpoint of ${container.name} failed after this check, ${expected}; its dump.log names the cause. Check Again before the next checkpoint.`;
+  }
+  if (after?.outcome === 'succeeded') return `${container.name} was checkpointed after this check and is ${container.state} now. Check Again before the next checkpoint.`;
+  if (after?.outcome === 'cancelled') return `A checkpoint of ${container.name} was cancelled after this check. Check Again before the next checkpoint.`;
+  if (!currentPreflight(record, container)) return `${container.name} changed since this check and is ${container.state} now. Check Again before the next checkpoint.`;
+  return undefined;
+}
+
+/** A piece of model text: plain prose, or the inside of a Markdown code span such as `criu --version`. */
+export interface TextPart {
+  text: string;
+  code: boolean;
+}
+
+/**
+ * Splits model text at its code spans, each a pair of single backticks on one line. A backtick
+ * without a partner stays in the prose.
+ */
+export function splitCodeSpans(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/`([^`\n]+)`/g)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index), code: false });
+    parts.push({ text: match[1], code: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), code: false });
+  return parts;
+}
+
+/** Returns model text as Markdown: prose escaped, code spans as Markdown code spans. */
+export function markdownWithCode(text: string): string {
+  return splitCodeSpans(text)
+    .map((part) => (part.code ? inlineCode(part.text) : escapeMarkdown(part.text)))
+    .join('');
 }
 
 /** Returns the podman flag of a preflight flag, e.g. `--file-locks`. */
@@ -130,10 +195,20 @@ export function missingPreflightFlags(choices: readonly FlagChoice[], report: Pr
 /** Kinds of blocking finding that the will-fail warning lists by name. */
 const MAX_WARNING_LINES = 6;
 
-/** Text of the modal warning shown before a checkpoint the preflight expects to fail. */
+/** Buttons of the will-fail warning. */
+export const SHOW_REPORT_ACTION = 'Show Report';
+export const CHECKPOINT_ANYWAY_ACTION = 'Checkpoint Anyway';
+
+/** Text and buttons of the modal warning shown before a checkpoint the preflight expects to fail. */
 export interface WillFailWarning {
   message: string;
   detail: string;
+  /**
+   * Button labels in the order to pass to `showWarningMessage`. VS Code makes the first one the
+   * primary button, which Enter presses, so that one must not run the checkpoint. Escape and the
+   * Cancel button that VS Code adds return undefined.
+   */
+  actions: string[];
 }
 
 /** Builds the warning for a `will-fail` report, naming each kind of blocking finding once, with its count and category. */
@@ -144,7 +219,7 @@ export function willFailWarning(containerName: string, report: PreflightReport):
     .map((group) => {
       const category = report.findings[group.indexes[0]].category;
       const count = group.indexes.length > 1 ? `${group.indexes.length}×, ` : '';
-      return `• ${group.title} (${count}${category})`;
+      return `• ${plainText(group.title)} (${count}${category})`;
     });
   const count = blocking.length === 1 ? 'a finding that blocks it' : `${blocking.length} findings that block it`;
   // A modal dialog grows with every line, so list the first kinds and count the rest.
@@ -152,8 +227,16 @@ export function willFailWarning(containerName: string, report: PreflightReport):
   if (lines.length > shown.length) shown.push(`• and ${lines.length - shown.length} more kinds, listed in the report`);
   return {
     message: `The checkpoint of ${containerName} will fail: the preflight found ${count}.`,
-    detail: [...shown, '', 'CRIU stops at the first of them. Checkpoint Anyway runs podman regardless, and Show Report shows the evidence and fixes.'].join('\n'),
+    detail: [...shown, '', `CRIU stops at the first of them. ${SHOW_REPORT_ACTION} shows the evidence and fixes, and ${CHECKPOINT_ANYWAY_ACTION} runs podman regardless.`].join('\n'),
+    actions: [SHOW_REPORT_ACTION, CHECKPOINT_ANYWAY_ACTION],
   };
+}
+
+/** Returns model text without the backticks of its code spans, for plain-text places such as a dialog. */
+export function plainText(text: string): string {
+  return splitCodeSpans(text)
+    .map((part) => part.text)
+    .join('');
 }
 
 /** One line for a preflight that could not run, after which the checkpoint continues as usual. */
@@ -215,24 +298,77 @@ function netTablesOfProcess(input: PreflightInput, pid: number): PreflightInput[
   return netNs ? input.net.find((entry) => entry.ns === netNs) : undefined;
 }
 
-/** What a piece of evidence opens: the collected /proc text at a line, or the Mounts and Mappings panel. */
-export type EvidenceTarget = { kind: 'proc'; file: string; line: number | undefined } | { kind: 'gap'; pid: number | undefined; range: string | undefined; fd: number | undefined; path: string | undefined };
+/**
+ * Destination of a piece of evidence: the collected /proc text at a line, or the Mounts and Mappings
+ * panel. `label` names the /proc file as the finding does, e.g. `/proc/12/fd/3`, while `file` is
+ * the collected text that contains it, e.g. `/proc/12/fd`. `focusMapping` is the range the panel
+ * selects; the panel cannot select an fd, so an fd gap opens it without a selection.
+ */
+export type EvidenceTarget =
+  | { kind: 'proc'; file: string; line: number | undefined; label: string }
+  | { kind: 'gap'; pid: number | undefined; focusMapping: string | undefined; fd: number | undefined; path: string | undefined };
 
 /** Checks whose evidence is a gap that the Mounts and Mappings panel shows. */
 const GAP_CATEGORIES = new Set(['mount-lookup', 'external-mount', 'mount-propagation', 'mount-namespace', 'ghost-file', 'link-remap', 'memfd']);
 
+/** Gaps of every process of a preflight input, computed once per input. */
+const gapsOfInput = new WeakMap<PreflightInput, Gap[]>();
+
+/** Returns the gaps that the Mounts and Mappings panel shows for the input's snapshot: those of its mappings, fds, exe and cwd. */
+function snapshotGaps(input: PreflightInput): Gap[] {
+  let gaps = gapsOfInput.get(input);
+  if (!gaps) {
+    gaps = splitByProcess(input.snapshot).flatMap((process) => analyzeGaps(process).gaps.filter((gap) => !gap.fromLogOnly));
+    gapsOfInput.set(input, gaps);
+  }
+  return gaps;
+}
+
 /**
- * Returns where a finding's evidence leads: a mapping or fd of a mount-related finding opens the
- * Mounts and Mappings panel, and a /proc source line opens the collected text. `input` decides
- * whether that text is available.
+ * Returns the gap the evidence names: by mapping range, else by fd, else by mount id. A deleted
+ * file on a container mount is no gap, so its evidence finds none.
+ */
+function gapOf(evidence: Evidence, input: PreflightInput): Gap | undefined {
+  const samePid = (gap: Gap): boolean => evidence.pid === undefined || gap.pid === null || gap.pid === evidence.pid;
+  const gaps = snapshotGaps(input).filter(samePid);
+  if (evidence.range !== undefined) return gaps.find((gap) => gap.ranges?.includes(evidence.range!));
+  if (evidence.fd !== undefined) return gaps.find((gap) => gap.kind === 'fd' && gap.fd === evidence.fd);
+  if (evidence.mntId !== undefined) return gaps.find((gap) => gap.mntId === evidence.mntId && (evidence.path === undefined || gap.path === evidence.path));
+  return undefined;
+}
+
+/**
+ * Returns the collected text and line that a /proc source points at. The text of one fd,
+ * `/proc/PID/fd/N` or `/proc/PID/fdinfo/N`, is a line or block of the process's fd listing or
+ * fdinfo, which are collected whole.
+ */
+function procTarget(source: NonNullable<Evidence['source']>, input: PreflightInput): EvidenceTarget | undefined {
+  const label = source.line !== undefined ? `${source.file}:${source.line}` : source.file;
+  const fdMatch = /^(\/proc\/\d+\/(fd|fdinfo))\/(\d+)$/.exec(source.file);
+  if (fdMatch) {
+    const [, file, kind, fd] = fdMatch;
+    const text = collectedText(input, file);
+    if (text === undefined) return undefined;
+    const pattern = kind === 'fd' ? new RegExp(`(^|\\s)${fd} -> `) : new RegExp(`^== \\S*/fdinfo/${fd}$`);
+    const index = text.split('\n').findIndex((line) => pattern.test(line));
+    return index < 0 ? undefined : { kind: 'proc', file, line: index + 1, label };
+  }
+  if (collectedText(input, source.file) === undefined) return undefined;
+  return { kind: 'proc', file: source.file, line: source.line, label };
+}
+
+/**
+ * Returns where a finding's evidence leads. Evidence of a mount-related finding opens the Mounts
+ * and Mappings panel only when the panel lists its mapping, fd or mount as a gap. Other evidence
+ * opens the collected /proc text it came from. Returns undefined when `input` has neither.
  */
 export function evidenceTarget(finding: PreflightFinding, evidence: Evidence, input: PreflightInput | undefined): EvidenceTarget | undefined {
+  if (!input) return undefined;
   const isGap = GAP_CATEGORIES.has(finding.category) || finding.check === 'mapping-gaps';
-  if (isGap && (evidence.range !== undefined || evidence.fd !== undefined || evidence.mntId !== undefined)) {
-    return { kind: 'gap', pid: evidence.pid, range: evidence.range, fd: evidence.fd, path: evidence.path };
+  const gap = isGap ? gapOf(evidence, input) : undefined;
+  if (gap) {
+    const focusMapping = evidence.range ?? (gap.kind === 'mapping' ? gap.ranges?.[0] : undefined);
+    return { kind: 'gap', pid: evidence.pid, focusMapping, fd: evidence.fd, path: evidence.path };
   }
-  if (evidence.source && input && collectedText(input, evidence.source.file) !== undefined) {
-    return { kind: 'proc', file: evidence.source.file, line: evidence.source.line };
-  }
-  return undefined;
+  return evidence.source ? procTarget(evidence.source, input) : undefined;
 }

@@ -5,7 +5,7 @@ import type { ContainerState } from '../../engine/podmanJson';
 import { escapeMarkdown } from '../findingText';
 import type { CheckpointRecord, ContainerView, FixAction, HostProblem, HostSnapshot } from './model';
 import { logPathOf } from './model';
-import { preflightIcon, preflightSummary, preflightTooltipLine, type PreflightRecord } from './preflightText';
+import { markdownWithCode, preflightIcon, preflightSummary, preflightTooltipLine, type PreflightRecord } from './preflightText';
 
 export interface RowIcon {
   /** Codicon id, e.g. `vm-running` or `loading~spin`. */
@@ -119,7 +119,7 @@ export function containerRow(container: ContainerView, now: Date, lastCheckpoint
     lines.push(`| Last checkpoint | ${relativeTime(container.checkpointedAt, now)} (${container.checkpointedAt.toISOString()}) |`);
   }
   if (preflight) {
-    lines.push('', `${preflightIcon(preflight.report.verdict)} ${escapeMarkdown(preflightTooltipLine(preflight.report, relativeTime(preflight.checkedAt, now)))}`);
+    lines.push('', `${preflightIcon(preflight.report.verdict)} ${markdownWithCode(preflightTooltipLine(preflight.report, relativeTime(preflight.checkedAt, now)))}`);
   }
 
   return {
