@@ -106,11 +106,23 @@ export function processScriptCommand(host: Host, pid: number, sides: { hostPid?:
   return hostCommand(host, 'sh', ['-c', PROCESS_SCRIPT, 'sh', checkPid(pid, 'PID'), hostPid, conmonPid]);
 }
 
+/**
+ * Returns the name of a mapping's entry in /proc/PID/map_files. maps pads addresses to eight hex
+ * digits (`00400000-00401000`), but map_files names them without padding (`400000-401000`), as
+ * seen on Linux 6.18 for a static non-PIE binary.
+ */
+export function mapFilesName(range: string): string {
+  return range
+    .split('-')
+    .map((address) => address.replace(/^0+(?=[0-9a-f])/, ''))
+    .join('-');
+}
+
 /** Builds the map_files commands for `PID/RANGE` requests, `batchSize` requests per command. */
 export function mapFilesCommands(host: Host, requests: readonly { pid: number; range: string }[], batchSize = DEFAULT_MAP_FILES_BATCH): string[][] {
   const words = requests.map(({ pid, range }) => {
     if (!/^[0-9a-f]{1,16}-[0-9a-f]{1,16}$/.test(range)) throw new RangeError(`invalid map range "${range}", expected start-end in lower-case hex`);
-    return `${checkPid(pid, 'PID')}/${range}`;
+    return `${checkPid(pid, 'PID')}/${mapFilesName(range)}`;
   });
   const commands: string[][] = [];
   for (let index = 0; index < words.length; index += batchSize) {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -7,15 +9,18 @@ import {
   buildSnapshot,
   CollectError,
   collectContainerSnapshot,
+  collectProcessSnapshot,
   fileMappingRanges,
   groupProcessRecords,
   MAP_FILES_SCRIPT,
   mapFilesCommands,
+  mapFilesName,
   parseMapFilesRecords,
   parseRecords,
   PROCESS_SCRIPT,
   processScriptCommand,
 } from '../../../src/engine/collect';
+import { ProcessRunner } from '../../../src/engine/runner';
 import { quotePosix } from '../../../src/engine/shellQuote';
 import { analyzeGaps } from '../../../src/model/procfs/analyzeGaps';
 import { readSnapshot } from '../../../src/model/procfs/snapshot';
@@ -48,9 +53,35 @@ describe('collect commands', () => {
     const requests = Array.from({ length: 5 }, (_, index) => ({ pid: 7, range: `${index}000-${index}fff` }));
     const commands = mapFilesCommands({ name: 'local', prefix: [] }, requests, 2);
     assert.equal(commands.length, 3);
-    assert.deepEqual(commands[0], ['sh', '-c', MAP_FILES_SCRIPT, 'sh', '7/0000-0fff', '7/1000-1fff']);
+    assert.deepEqual(commands[0], ['sh', '-c', MAP_FILES_SCRIPT, 'sh', '7/0-fff', '7/1000-1fff']);
     assert.deepEqual(commands[2].slice(4), ['7/4000-4fff']);
     assert.deepEqual(mapFilesCommands({ name: 'local', prefix: [] }, []), []);
+  });
+
+  test('map_files names drop address padding', () => {
+    assert.equal(mapFilesName('00400000-00401000'), '400000-401000');
+    assert.equal(mapFilesName('00000000-00001000'), '0-1000');
+    assert.equal(mapFilesName('7f3fd3b33000-7f3fd3b38000'), '7f3fd3b33000-7f3fd3b38000');
+  });
+
+  test('map_files of a non-PIE binary are read', async (context) => {
+    const folder = mkdtempSync(join(tmpdir(), 'collect-nopie-'));
+    context.after(() => rmSync(folder, { recursive: true, force: true }));
+    writeFileSync(join(folder, 'wait.c'), '#include <unistd.h>\nint main(void) { pause(); return 0; }\n');
+    const built = spawnSync('gcc', ['-static', '-no-pie', '-o', join(folder, 'wait'), join(folder, 'wait.c')], { encoding: 'utf8' });
+    if (built.error || built.status !== 0) {
+      context.skip(`gcc cannot build a static non-PIE binary here: ${built.error?.message ?? built.stderr.trim()}`);
+      return;
+    }
+    const child = spawn(join(folder, 'wait'), [], { stdio: 'ignore' });
+    context.after(() => child.kill('SIGKILL'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const snapshot = await collectProcessSnapshot(new ProcessRunner(), { name: 'local', prefix: [] }, child.pid!);
+    assert.match(snapshot.maps, /^00400000-/m);
+    assert.equal(snapshot.mapFilesFallback, undefined, JSON.stringify(snapshot.mapFilesFallback));
+    const binary = snapshot.mapFiles?.find((entry) => entry.range === '400000-401000');
+    assert.ok(binary, `map_files entries: ${JSON.stringify(snapshot.mapFiles)}`);
   });
 
   test('ssh prefix quotes the script', () => {
