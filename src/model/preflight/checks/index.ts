@@ -5,6 +5,7 @@ import { autoRemoveCheck } from './autoRemove';
 import { bpfMapsCheck } from './bpfMaps';
 import { charDevicesCheck } from './charDevices';
 import { criuCheckCheck } from './criuCheck';
+import { deviceBindMountsCheck } from './deviceBindMounts';
 import { fileLocksCheck } from './fileLocks';
 import { fsnotifyCheck } from './fsnotify';
 import { ghostFilesCheck } from './ghostFiles';
@@ -35,6 +36,7 @@ export const CHECKS: readonly Check[] = [
   sharedNamespacesCheck,
   ttyCheck,
   mappingGapsCheck,
+  deviceBindMountsCheck,
   inetSocketsCheck,
   unixSocketsCheck,
   netlinkSocketsCheck,

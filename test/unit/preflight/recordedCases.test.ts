@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+
+import { type PreflightInput, runChecks } from '../../../src/model/preflight';
+
+const FIXTURES = path.join(__dirname, '../../fixtures/preflight/trixie');
+
+function load(name: string): PreflightInput {
+  return JSON.parse(readFileSync(path.join(FIXTURES, `${name}.input.json`), 'utf8')) as PreflightInput;
+}
+
+describe('user namespace device mounts', () => {
+  test('crun with uidmap blocks', () => {
+    const report = runChecks(load('userns-crun'));
+    assert.equal(report.verdict, 'will-fail');
+    const finding = report.findings.find((candidate) => candidate.check === 'device-bind-mounts');
+    assert.ok(finding);
+    assert.equal(finding.verdict, 'blocks');
+    assert.equal(finding.category, 'external-mount');
+    assert.equal(finding.kbCode, 'external-mount.no-proper-root-mount');
+    assert.deepEqual(
+      finding.evidence.map((item) => item.path),
+      ['/dev/null', '/dev/zero', '/dev/full', '/dev/tty', '/dev/random', '/dev/urandom'],
+    );
+    assert.match(finding.detail, /192:\.\/dev\/urandom doesn't have a proper root mount/);
+  });
+
+  test('runc with uidmap should work', () => {
+    const report = runChecks(load('userns-runc'));
+    assert.equal(report.findings.some((candidate) => candidate.check === 'device-bind-mounts'), false);
+    assert.equal(report.verdict, 'should-work');
+  });
+});
