@@ -173,6 +173,22 @@ describe('Check Before Checkpoint on the trixie stack', function () {
     assert.equal(stdout.trim(), 'running');
   });
 
+  it('drops the verdict after a failed checkpoint', async () => {
+    // Without --file-locks CRIU stops on the lock, and the container keeps running with the same PID.
+    const node = nodeOf(flock);
+    await vscode.commands.executeCommand('checkpointLens.containers.checkBeforeCheckpoint', node);
+    await exports.containers.waitForTree(() => descriptionOf(flock).startsWith('⚠ needs --file-locks · '));
+    await vscode.commands.executeCommand('checkpointLens.containers.checkpointWithDefaults', node);
+
+    const { stdout } = await podman(['inspect', '--format', '{{.State.Status}} {{.State.Checkpointed}}', '--', flock]);
+    assert.equal(stdout.trim(), 'running false');
+    const record = exports.containers.lastPreflight(HOST_NAME, node.id);
+    assert.ok(record, 'the report of the flock container was dropped');
+    assert.equal(record.checkpointAfter?.outcome, 'failed');
+    await exports.containers.waitForTree(() => !descriptionOf(flock).includes('needs --file-locks'));
+    assert.ok(descriptionOf(flock).endsWith(' · running'), `row reads "${descriptionOf(flock)}"`);
+  });
+
   it('checkpoints on when the preflight fails', async () => {
     const node = nodeOf(flock, NO_PROC_HOST);
     const before = exports.containers.lastFlagChoices();
