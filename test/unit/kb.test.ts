@@ -97,6 +97,7 @@ const EXAMPLES: Record<string, Array<{ message: string; level?: RecordLevel }>> 
   'unix-socket.peer-in-other-namespace': [{ message: 'sk unix: Unix socket 41234 without peer 41235' }],
   'unix-socket.external-in-image': [{ message: 'sk unix: External socket found in image. Consider using the --ext-unix-sk option to allow restoring it.' }],
   'unix-socket.nameless-external': [{ message: "sk unix: Can't dump name-less external socket." }],
+  'unix-socket.dangling-connection': [{ message: 'unix: Dangling connection 1365567' }],
   'unix-socket.bind-failed-on-restore': [
     { message: "sk unix: Can't bind id 0x1a ino 41234 addr /run/app.sock: Address already in use" },
     { message: "sk unix: Can't bind id 0 ino 41234 addr : Address already in use" },

@@ -319,6 +319,25 @@ export const SOCKET_ENTRIES: readonly KbEntry[] = [
       ),
   },
   {
+    code: 'unix-socket.dangling-connection',
+    category: 'unix-socket',
+    title: 'A connected unix stream socket has no peer',
+    role: 'cause',
+    patterns: [/Dangling connection (\d+)/],
+    explain: ({ match }) =>
+      explained(
+        `Unix socket ${match[1]} is a connected stream or seqpacket socket whose peer CRIU cannot find: the kernel reports no peer inode, and no listener of the dump has it in its accept queue. CRIU accepts that state only for a connection shut down in both directions (it dumps it as semi-closed), so it stops.`,
+        [
+          'The task connected to a listener outside the container (a host socket reached through a bind mount) that has not accepted the connection yet.',
+          'The peer closed its end and the task never shut the socket down.',
+        ],
+        [
+          { description: 'Make the outside listener accept the connection, or close the socket in the application before the checkpoint and reconnect after restore.' },
+          { description: `Find the socket: \`ss -x -a -n\` in the container's network namespace lists ${match[1]} with peer 0.` },
+        ],
+      ),
+  },
+  {
     code: 'unix-socket.bind-failed-on-restore',
     category: 'unix-socket',
     title: 'A unix socket could not be bound on restore',

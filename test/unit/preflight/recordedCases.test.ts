@@ -33,3 +33,29 @@ describe('user namespace device mounts', () => {
     assert.equal(report.verdict, 'should-work');
   });
 });
+
+describe('unix stream socket without a peer', () => {
+  test('dangling connection blocks', () => {
+    const report = runChecks(load('unix-dangling'));
+    assert.equal(report.verdict, 'will-fail');
+    const finding = report.findings.find((candidate) => candidate.kbCode === 'unix-socket.dangling-connection');
+    assert.ok(finding);
+    assert.equal(finding.verdict, 'blocks');
+    assert.equal(finding.evidence.length, 1);
+    assert.equal(finding.evidence[0].inode, '1365567');
+    assert.equal(finding.evidence[0].fd, 3);
+    assert.equal(finding.evidence[0].source?.line, 1);
+    assert.match(finding.detail, /Dangling connection 1365567/);
+  });
+
+  test('own listener with a queue is unknown', () => {
+    const input = load('unix-dangling');
+    const tables = input.net[0];
+    const listener = '1365999';
+    tables.ssUnix = `${tables.ssUnix}u_str LISTEN 1 8 /run/app.sock ${listener} * 0\n`;
+    input.snapshot.fds = `${input.snapshot.fds}\nfd 9 -> socket:[${listener}]`;
+    const report = runChecks(input);
+    assert.equal(report.findings.some((candidate) => candidate.kbCode === 'unix-socket.dangling-connection'), false);
+    assert.ok(report.skipped.some((item) => item.check === 'unix-sockets' && /1365567/.test(item.reason)));
+  });
+});

@@ -19,7 +19,7 @@ import { makeFinding } from '../finding';
 import { parseSsUnix, parseUnixTable, type UnixPeer, type UnixSocket } from '../proc/netUnix';
 import type { Evidence, NetNamespaceTables, PreflightFinding } from '../types';
 
-type Outcome = 'no-peer' | 'external' | 'half-stream' | 'nameless' | 'fine';
+type Outcome = 'no-peer' | 'external' | 'half-stream' | 'nameless' | 'dangling' | 'fine';
 
 interface OutsidePeer {
   outcome: Outcome;
@@ -65,6 +65,25 @@ function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables, extUnixSk
   for (const socket of peers.sockets) byLocalInode.set(socket.inode, socket);
 
   const outside: OutsidePeer[] = [];
+  // An in-flight connection has no peer inode either, but CRIU finds it in the queue of a listener
+  // of the dump, so a stream socket without a peer is dangling only when no own listener has a queue.
+  const queued = peers.sockets.some((socket) => socket.state === 'LISTEN' && socket.recvQ > 0 && ctx.socketOwners.has(socket.inode));
+  for (const socket of peers.sockets) {
+    const owners = ctx.socketOwners.get(socket.inode);
+    if (owners === undefined || socket.peerInode !== null || socket.state !== 'ESTAB' || socket.netid === 'u_dgr') continue;
+    if (queued) {
+      ctx.skip('unix-sockets', `socket:[${socket.inode}] is a connected ${socket.netid} socket without a peer inode, and a listener of the container has queued connections, so whether CRIU finds its peer ("Dangling connection") is unknown`);
+      continue;
+    }
+    const evidence = owners.map((owner) => ({
+      text: `pid ${owner.pid} fd ${owner.fd} -> socket:[${socket.inode}] ${socket.netid} ESTAB ${socket.localName ?? '(no name)'} peer 0`,
+      pid: owner.pid,
+      fd: owner.fd,
+      inode: socket.inode,
+      source: { file: ssFile, line: socket.line },
+    }));
+    outside.push({ outcome: 'dangling', socket, peer: undefined, evidence });
+  }
   for (const socket of peers.sockets) {
     const owners = ctx.socketOwners.get(socket.inode);
     if (owners === undefined || socket.peerInode === null || ctx.socketOwners.has(socket.peerInode)) continue;
@@ -154,6 +173,20 @@ export const unixSocketsCheck: Check = {
           evidence: evidenceOf(nameless),
           kbCode: 'unix-socket.nameless-external',
           kbMessage: "Can't dump name-less external socket",
+        }),
+      );
+    }
+    const dangling = byOutcome('dangling');
+    if (dangling.length > 0) {
+      findings.push(
+        makeFinding(ctx, 'unix-sockets', {
+          category: 'unix-socket',
+          verdict: 'blocks',
+          title: `${plural(dangling.length, 'connected unix stream socket')} without a peer`,
+          detail: `The kernel reports no peer for these connected sockets: typically a connection to a listener outside the container that has not accepted it. CRIU 4.1.1 dumps such a socket only when it is shut down in both directions and fails otherwise with "Dangling connection ${dangling[0].socket.inode}". The preflight cannot see the shutdown state.`,
+          evidence: evidenceOf(dangling),
+          kbCode: 'unix-socket.dangling-connection',
+          kbMessage: `Dangling connection ${dangling[0].socket.inode}`,
         }),
       );
     }

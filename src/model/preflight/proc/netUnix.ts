@@ -77,6 +77,8 @@ export interface UnixPeer {
   inode: string;
   /** The peer's inode, or null when ss prints `*` with port 0 or `*` (no peer). */
   peerInode: string | null;
+  /** Recv-Q: for a listener, the connections waiting to be accepted. */
+  recvQ: number;
 }
 
 export interface UnixPeerTable {
@@ -113,6 +115,7 @@ export function parseSsUnix(text: string): UnixPeerTable {
       localName: localName === '*' ? null : localName,
       inode,
       peerInode: peerInode === '*' || peerInode === '0' ? null : peerInode,
+      recvQ: /^\d{1,10}$/.test(fields[2]) ? Number(fields[2]) : 0,
     });
   });
   return { sockets, issues };
