@@ -437,15 +437,16 @@ export async function collectPreflight(runner: CommandRunner, host: Host, contai
     new PodmanClient(runner, host).inspectContainer(containerName, runOptions),
     options.capabilities ?? probeHost(runner, host, runOptions),
   ]);
+  const inspectCommand = podmanCommand(host, inspectArgs([containerName]));
+  if (details.podmanState === 'paused') {
+    // podman refuses to checkpoint a paused container ("container state improper").
+    throw new RuntimeRefusalError(`${details.name} is paused, and podman checkpoints only running containers.`, { command: inspectCommand, hint: `Run "podman unpause ${details.name}", then run the preflight again.` }, 'state-improper');
+  }
   if (details.pid === undefined) {
-    throw new RuntimeRefusalError(
-      `Container ${details.name} is ${details.podmanState}, so there is nothing to checkpoint and no process to read.`,
-      {
-        command: podmanCommand(host, inspectArgs([containerName])),
-        hint: `Start it with "podman start ${details.name}" (or restore it), then run the preflight again.`,
-      },
-      'state-improper',
-    );
+    const hint = details.checkpointed
+      ? `It was checkpointed: restore it with "podman container restore ${details.name}", then run the preflight again.`
+      : `Start it with "podman start ${details.name}", then run the preflight again.`;
+    throw new RuntimeRefusalError(`Container ${details.name} is ${details.podmanState}, so there is nothing to checkpoint and no process to read.`, { command: inspectCommand, hint }, 'state-improper');
   }
   throwIfCancelled(options.signal, containerName);
 

@@ -303,6 +303,24 @@ describe('collectPreflight errors', () => {
     assert.match(error.hint ?? '', /podman start web/);
   });
 
+  for (const [name, message, hint] of [
+    ['paused', /^paused is paused/, /podman unpause paused/],
+    ['checkpointed', /^Container checkpointed is exited/, /restore it with "podman container restore checkpointed"/],
+  ] as const) {
+    test(`${name} container is refused`, async () => {
+      const inspect = readFileSync(path.join(__dirname, `../../fixtures/preflight/trixie/${name}.inspect.json`), 'utf8');
+      const runner = new FakeRunner((command) => (command.includes('inspect') ? { stdout: inspect } : undefined));
+      const error = await collectPreflight(runner, LOCAL, name, { capabilities }).then(
+        () => assert.fail('expected a rejection'),
+        (reason: unknown) => reason,
+      );
+      assert.ok(error instanceof RuntimeRefusalError, `got ${String(error)}`);
+      assert.equal(error.reason, 'state-improper');
+      assert.match(error.message, message);
+      assert.match(error.hint ?? '', hint);
+    });
+  }
+
   test('unknown container is not found', async () => {
     const runner = new FakeRunner(() => ({ exitCode: 125, stderr: 'Error: no such container nope\n' }));
     await assert.rejects(collectPreflight(runner, LOCAL, 'nope', { capabilities }), (error: unknown) => error instanceof NotFoundError && error.missing === 'container');
