@@ -59,3 +59,13 @@ describe('unix stream socket without a peer', () => {
     assert.ok(report.skipped.some((item) => item.check === 'unix-sockets' && /1365567/.test(item.reason)));
   });
 });
+
+describe('unix sockets without ss output', () => {
+  test('skip reason counts in singular', () => {
+    const input = load('unix-dangling');
+    delete input.net[0].ssUnix;
+    const report = runChecks(input);
+    const reason = report.skipped.find((item) => item.check === 'unix-sockets')?.reason ?? '';
+    assert.match(reason, /^1 connected unix socket of the container was not checked/);
+  });
+});

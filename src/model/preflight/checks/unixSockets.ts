@@ -53,7 +53,7 @@ function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables, extUnixSk
   }
   if (tables.ssUnix === undefined) {
     const connected = [...byInode.values()].filter((socket) => socket.state === 'connected' && ctx.socketOwners.has(socket.inode));
-    const count = connected.length > 0 ? `${connected.length} connected unix socket${connected.length === 1 ? '' : 's'} of the container were` : 'unix sockets were';
+    const count = connected.length > 0 ? `${plural(connected.length, 'connected unix socket')} of the container ${connected.length === 1 ? 'was' : 'were'}` : 'unix sockets were';
     ctx.skip('unix-sockets', `${count} not checked for outside peers in net namespace ${tables.ns}: \`ss -x\` output was not collected, and /proc/net/unix has no peer`);
     return [];
   }
