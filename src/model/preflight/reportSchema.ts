@@ -54,7 +54,7 @@ export const preflightReportSchema = z.strictObject({
   flags: z.array(flag),
   /** argv of the podman command, without the host's command prefix. */
   command: z.array(z.string()).min(4),
-  criuConfig: z.array(z.strictObject({ file: z.string().startsWith('/'), snippet: z.string().min(1), reason: z.string().min(1) })),
+  criuConfig: z.array(z.strictObject({ file: z.string().regex(/^\//, 'must be an absolute path'), snippet: z.string().min(1), reason: z.string().min(1) })),
   skipped: z.array(z.strictObject({ check: z.string().min(1), reason: z.string().min(1) })),
   inputIssues: z.array(z.strictObject({ file: z.string().min(1), line, reason: z.string().min(1) })).optional(),
   collectedAt: z.string().optional(),

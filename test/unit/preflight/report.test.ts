@@ -35,6 +35,29 @@ describe('preflight report schema', () => {
     const generated = { title: published.title, ...z.toJSONSchema(preflightReportSchema) };
     assert.deepEqual(published, generated, 'run: node --import tsx scripts/write-report-schema.mjs');
   });
+
+  test('published schema uses only standard formats', () => {
+    // The formats of JSON Schema 2020-12; ajv in strict mode rejects any other name.
+    const standard = new Set(['date-time', 'date', 'time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'uuid', 'regex']);
+    const formats: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'format' && typeof value === 'string') formats.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(JSON.parse(readFileSync(join(ROOT, 'docs', 'preflight-report.schema.json'), 'utf8')));
+    assert.deepEqual(formats.filter((format) => !standard.has(format)), []);
+  });
+
+  test('schema rejects a relative config file', () => {
+    const report = runChecks(liveInput());
+    const criuConfig = [{ file: 'etc/criu/runc.conf', snippet: 'ghost-limit 16M\n', reason: 'a deleted file' }];
+    assert.equal(preflightReportSchema.safeParse({ ...JSON.parse(JSON.stringify(report)), criuConfig }).success, false);
+  });
 });
 
 describe('preflight on damaged input', () => {
