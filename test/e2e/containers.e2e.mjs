@@ -336,6 +336,23 @@ export default async function walk({ workbench, step }) {
       return { evidence: evidenceText, selected: selectedTitle };
     });
 
+    await step('default to Show Report in the will-fail dialog', async () => {
+      await workbench.runCommand('View: Close All Editors');
+      await rightClickAndRun(wasm, 'Checkpoint Container…');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 120_000 });
+      const buttons = await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts();
+      const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      await workbench.screenshot('12b-will-fail-dialog');
+      // Escape closes the dialog through its Cancel button, so no checkpoint runs.
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      const { stdout } = await podman(['inspect', '--format', '{{.State.Status}}', '--', wasm]);
+      expect(focused === 'Show Report', `the focused button is "${focused}" of ${JSON.stringify(buttons)}`);
+      expect(stdout.trim() === 'running', `${wasm} is ${stdout.trim()} after Escape`);
+      return { buttons, focused };
+    });
+
     await step('check the flock holder and find --file-locks ticked', async () => {
       await workbench.runCommand('View: Close All Editors');
       await rightClickAndRun(flock, 'Check Before Checkpoint');
@@ -350,6 +367,25 @@ export default async function walk({ workbench, step }) {
         { timeout: 30_000 },
       );
       await workbench.screenshot('13-preflight-report-flock');
+      const body = await report.locator('main').innerText();
+      const codeInProse = await report.locator('.detail code, .fixes li > code').count();
+
+      // Narrow the report to about 500 px, where code blocks used to break inside words.
+      const viewport = page.viewportSize();
+      const frame = await page.locator('iframe.webview.ready').last().boundingBox();
+      let narrowWidth;
+      let overflowing = 0;
+      if (viewport && frame) {
+        await page.setViewportSize({ width: Math.round(viewport.width - frame.width + 500), height: viewport.height });
+        await page.waitForTimeout(500);
+        narrowWidth = (await page.locator('iframe.webview.ready').last().boundingBox())?.width;
+        overflowing = await report.locator('pre').evaluateAll((blocks) => blocks.filter((block) => block.scrollWidth > block.clientWidth + 1).length);
+        await workbench.screenshot('13c-preflight-report-flock-narrow');
+        await page.setViewportSize(viewport);
+      }
+      expect(!body.includes('`'), 'the report shows a literal backtick');
+      expect(codeInProse > 0, 'no code span in the details or fixes');
+      expect(overflowing === 0, `${overflowing} code blocks overflow`);
       expect(verdict === 'Works with flags', `verdict reads "${verdict}"`);
       expect(command === `podman container checkpoint --file-locks ${flock}`, `command reads "${command}"`);
 
@@ -368,7 +404,7 @@ export default async function walk({ workbench, step }) {
       expect(locks, `no --file-locks row: ${JSON.stringify(rows)}`);
       expect(locks.checked === 'true', `--file-locks is not ticked: ${JSON.stringify(locks)}`);
       expect(/Needed: /.test(locks.text), `--file-locks row reads "${locks.text}"`);
-      return { verdict, command, locks };
+      return { verdict, command, locks, narrowWidth, codeInProse };
     });
 
     await step('run the checkpoint from the flock report', async () => {
