@@ -204,6 +204,11 @@ export default async function walk({ workbench, step }) {
     await openWithDialog(workbench, 'Show Mounts and Mappings from Snapshot', file);
     await page.locator('.tab', { hasText: 'Mounts and Mappings: hostile.json' }).waitFor({ timeout: 15_000 });
 
+    // The tree starts closed when the panel opens narrower than 1000px, which depends on how fast
+    // the editor groups of the previous step close, so open it when it is closed.
+    const treeToggle = frame.locator('#mounts-heading');
+    await treeToggle.waitFor({ timeout: 20_000 });
+    if ((await treeToggle.getAttribute('aria-expanded')) !== 'true') await treeToggle.click();
     const mountPoint = frame.locator('vscode-tree-item[data-key="container:2"] > .mount-point');
     await mountPoint.waitFor({ timeout: 20_000 });
     const text = await mountPoint.textContent();
