@@ -15,42 +15,15 @@
 // `node scripts/bench/containers.mjs`; `npm run bench` calls it after the log benchmarks.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { median, readStack } from './lib.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const stackEnvFile =
-  process.env.CHECKPOINT_LENS_STACK_ENV ??
-  join(process.env.CHECKPOINT_LENS_STACK_CACHE ?? '/var/cache/checkpoint-lens/stack', 'stack.env');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const eventRuns = Number(process.env.BENCH_EVENT_RUNS ?? 10);
 const containerCount = Number(process.env.BENCH_CONTAINERS ?? 200);
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Reads the trixie prefix, label and busybox image from the env file; returns a skip reason instead when it cannot. */
-function readStack() {
-  if (process.getuid?.() !== 0) return { skip: 'needs root, because podman checkpoint does' };
-  if (!existsSync(stackEnvFile)) return { skip: `${stackEnvFile} not found; run \`sudo npm run setup:stack\` first` };
-  const values = new Map();
-  for (const line of readFileSync(stackEnvFile, 'utf8').split('\n')) {
-    const match = /^([A-Z0-9_]+)='([^']*)'$/.exec(line);
-    if (match) values.set(match[1], match[2]);
-  }
-  for (const key of ['TRIXIE_PREFIX_JSON', 'STACK_LABEL', 'IMAGE_BUSYBOX', 'TRIXIE_VERSIONS']) {
-    if (!values.has(key)) return { skip: `${stackEnvFile} has no ${key}; run \`sudo npm run setup:stack\` again` };
-  }
-  return {
-    host: { name: 'trixie', prefix: JSON.parse(values.get('TRIXIE_PREFIX_JSON')) },
-    label: values.get('STACK_LABEL'),
-    busybox: values.get('IMAGE_BUSYBOX'),
-    versions: values.get('TRIXIE_VERSIONS'),
-  };
-}
 
 /** Spawns an argument vector without the engine and resolves with its wall time in milliseconds. */
 function spawnTimed(command) {
@@ -219,7 +192,7 @@ async function benchEventLatency(engine, stack, podman, prefix) {
 
 /** Runs the container benchmarks, or prints why they are skipped. Returns the figures or undefined. */
 export async function benchContainers() {
-  const stack = readStack();
+  const stack = readStack('podman checkpoint does');
   if (stack.skip) {
     console.log(`\nContainer benchmarks skipped: ${stack.skip}`);
     return undefined;

@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CHROMIUM_FLAGS, chromiumPath } from '../lib/vscode-server.mjs';
+import { median } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'procfs');
@@ -28,11 +29,6 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 const mountCount = Number(process.env.BENCH_MOUNTS ?? 10_000);
 const mappingCount = Number(process.env.BENCH_MAPPINGS ?? 100_000);
 const workDir = process.env.BENCH_DIR ?? join(tmpdir(), 'checkpoint-lens-bench');
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 /** Returns a deterministic generator of floats in [0, 1) (mulberry32). */
 function seededRandom(seed) {
   let state = seed >>> 0;

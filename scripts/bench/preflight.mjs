@@ -17,42 +17,15 @@
 // removed at the end.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { median, readStack } from './lib.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const stackEnvFile =
-  process.env.CHECKPOINT_LENS_STACK_ENV ??
-  join(process.env.CHECKPOINT_LENS_STACK_CACHE ?? '/var/cache/checkpoint-lens/stack', 'stack.env');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const processCount = Number(process.env.BENCH_PREFLIGHT_PROCESSES ?? 100);
 const fileCount = Number(process.env.BENCH_PREFLIGHT_FILES ?? 100);
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Reads the trixie prefix, label and busybox image from the env file; returns a skip reason instead when it cannot. */
-function readStack() {
-  if (process.getuid?.() !== 0) return { skip: 'needs root, because reading other processes\' /proc files and map_files does' };
-  if (!existsSync(stackEnvFile)) return { skip: `${stackEnvFile} not found; run \`sudo npm run setup:stack\` first` };
-  const values = new Map();
-  for (const line of readFileSync(stackEnvFile, 'utf8').split('\n')) {
-    const match = /^([A-Z0-9_]+)='([^']*)'$/.exec(line);
-    if (match) values.set(match[1], match[2]);
-  }
-  for (const key of ['TRIXIE_PREFIX_JSON', 'STACK_LABEL', 'IMAGE_BUSYBOX', 'TRIXIE_VERSIONS']) {
-    if (!values.has(key)) return { skip: `${stackEnvFile} has no ${key}; run \`sudo npm run setup:stack\` again` };
-  }
-  return {
-    host: { name: 'trixie', prefix: JSON.parse(values.get('TRIXIE_PREFIX_JSON')) },
-    label: values.get('STACK_LABEL'),
-    busybox: values.get('IMAGE_BUSYBOX'),
-    versions: values.get('TRIXIE_VERSIONS'),
-  };
-}
 
 /** Spawns an argument vector without the engine and resolves with its wall time in milliseconds and its stdout. */
 function spawnTimed(command) {
@@ -129,7 +102,7 @@ async function waitForHolder(podman, name) {
 }
 
 export async function benchPreflight() {
-  const stack = readStack();
+  const stack = readStack("reading other processes' /proc files and map_files does");
   if (stack.skip) {
     console.log(`\nPreflight benchmark skipped: ${stack.skip}`);
     return undefined;

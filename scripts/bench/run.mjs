@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import { benchContainers } from './containers.mjs';
 import { benchGaps } from './gaps.mjs';
+import { median } from './lib.mjs';
 import { benchPreflight } from './preflight.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,11 +37,6 @@ function run(command, args, options = {}) {
   const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.error) throw result.error;
   return { ...result, milliseconds };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function generatedLog(megabytes) {
