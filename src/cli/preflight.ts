@@ -31,6 +31,11 @@ ${HOST_OPTIONS_HELP}
   --json                    print the report as one JSON object instead of text
   -h, --help                show this help
 
+When a check could not run (a program such as ss missing on the host, a /proc file unreadable),
+the first line says "should work as far as checked" (or "needs flags as far as checked") with each
+such check and its cause, "Not checked:" lists them all, and the JSON report has
+"complete": false. The exit status stays that of the verdict.
+
 Exit status: 0 when the checkpoint should work, 1 when it needs flags (the command to run is
 printed), 2 when it will fail, 3 for a usage error or a container or host that cannot be read
 (not running, not found, permission denied, cancelled or timed out), 4 when standard output
@@ -108,6 +113,23 @@ function renderFinding(finding: PreflightFinding, detailed: boolean): string[] {
 }
 
 /**
+ * Returns the first line's note on checks that could not run, e.g. `as far as checked; 1 check
+ * could not run: unix-sockets (ss was not found on the host: install iproute2)`, with the first
+ * sentence of each check's first reason. Empty for a complete report and for "will fail", which a
+ * missing check cannot change.
+ */
+function uncertainty(report: PreflightReport): string {
+  if (report.skipped.length === 0 || report.verdict === 'will-fail') return '';
+  const reasons = new Map<string, string>();
+  for (const skipped of report.skipped) {
+    if (!reasons.has(skipped.check)) reasons.set(skipped.check, skipped.reason.split(/\.(?:\s|$)/)[0]);
+  }
+  const count = reasons.size === 1 ? '1 check' : `${reasons.size} checks`;
+  const list = [...reasons].map(([check, reason]) => `${check} (${reason})`).join(', ');
+  return ` as far as checked; ${count} could not run: ${list}`;
+}
+
+/**
  * Renders a preflight report for a terminal: verdict, findings by verdict with evidence, the
  * command, CRIU configuration. Control characters from /proc and the container (names, paths,
  * process names) are escaped.
@@ -119,7 +141,7 @@ export function renderPreflightText(report: PreflightReport): string {
     report.host.criuVersion && `CRIU ${report.host.criuVersion}`,
     report.host.kernel && `kernel ${report.host.kernel}`,
   ].filter(Boolean);
-  const out = [`container ${escapeControls(report.container.name)} on host ${escapeControls(report.host.name)}: checkpoint ${VERDICT_TEXT[report.verdict]}`];
+  const out = wrap(`container ${report.container.name} on host ${report.host.name}: checkpoint ${VERDICT_TEXT[report.verdict]}${uncertainty(report)}`, '', '  ');
   if (about.length > 0) out.push(`  ${about.join(', ')}`);
 
   const groups: { title: string; verdict: PreflightFinding['verdict'] }[] = [

@@ -84,6 +84,7 @@ export function runChecks(input: PreflightInput, checks: readonly Check[] = CHEC
     command: checkpointCommand(input, flags),
     criuConfig: criuConfigFor(input, findings),
     skipped: sinks.skipped,
+    complete: sinks.skipped.length === 0,
   };
   if (input.container.runtime?.name !== undefined) report.container.runtime = input.container.runtime.name;
   if (input.host.kernel !== undefined) report.host.kernel = input.host.kernel;

@@ -56,6 +56,8 @@ export const preflightReportSchema = z.strictObject({
   command: z.array(z.string()).min(4),
   criuConfig: z.array(z.strictObject({ file: z.string().regex(/^\//, 'must be an absolute path'), snippet: z.string().min(1), reason: z.string().min(1) })),
   skipped: z.array(z.strictObject({ check: z.string().min(1), reason: z.string().min(1) })),
+  /** False when a check in `skipped` could not run, so the verdict holds only as far as checked. */
+  complete: z.boolean().optional(),
   inputIssues: z.array(z.strictObject({ file: z.string().min(1), line, reason: z.string().min(1) })).optional(),
   collectedAt: z.string().optional(),
 });

@@ -201,6 +201,11 @@ export interface PreflightReport {
   criuConfig: { file: string; snippet: string; reason: string }[];
   /** Checks that could not run and why (a file that could not be read), so a `should-work` is never silent about them. */
   skipped: { check: string; reason: string }[];
+  /**
+   * False when a check did not run or could not decide (see `skipped` for each reason), so the
+   * verdict holds only as far as the input was checked. Missing in reports of older versions.
+   */
+  complete?: boolean;
   /** Lines of the /proc input that could not be parsed and were left out, e.g. a truncated table row. */
   inputIssues?: { file: string; line: number; reason: string }[];
   collectedAt?: string;

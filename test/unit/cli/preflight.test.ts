@@ -186,3 +186,38 @@ describe('preflight text', () => {
     assert.ok(lines.includes('  /proc/12/net/tcp line 4: truncated row'));
   });
 });
+
+describe('preflight text of an incomplete report', () => {
+  function withoutSs(): PreflightReport {
+    const input = recordedInput('plain');
+    delete input.net[0].ssUnix;
+    input.net[0].unreadable = { 'ss -x': 'nsenter: failed to execute ss: No such file or directory' };
+    return runChecks(input);
+  }
+
+  test('first line says as far as checked', () => {
+    const report = withoutSs();
+    assert.equal(report.verdict, 'should-work');
+    const lines = renderPreflightText(report).split('\n');
+    assert.equal(lines[0], 'container plain on host trixie: checkpoint should work as far as checked; 1 check could not run:');
+    assert.equal(lines[1], '  unix-sockets (ss was not found on the host: install iproute2)');
+  });
+
+  test('complete report keeps a short first line', () => {
+    const lines = renderPreflightText(recordedReport('plain')).split('\n');
+    assert.equal(lines[0], 'container plain on host trixie: checkpoint should work');
+  });
+
+  test('incomplete should-work still exits 0', async () => {
+    const fake: typeof runPreflight = async () => withoutSs();
+    let stdout = '';
+    const status = await runPreflightCli(['--container', 'plain', '--json'], { stdout: (text) => (stdout += text), stderr: () => undefined, runPreflight: fake });
+    assert.equal(status, 0);
+    assert.equal((JSON.parse(stdout) as PreflightReport).complete, false);
+  });
+
+  test('help explains an incomplete result', () => {
+    assert.match(PREFLIGHT_USAGE, /as far as checked/);
+    assert.match(PREFLIGHT_USAGE, /"complete": false/);
+  });
+});

@@ -66,6 +66,44 @@ describe('unix sockets without ss output', () => {
     delete input.net[0].ssUnix;
     const report = runChecks(input);
     const reason = report.skipped.find((item) => item.check === 'unix-sockets')?.reason ?? '';
-    assert.match(reason, /^1 connected unix socket of the container was not checked/);
+    assert.match(reason, /\. 1 connected unix socket of the container was not checked/);
+  });
+});
+
+describe('unix sockets when ss is missing', () => {
+  function withoutSs(message: string): PreflightInput {
+    const input = load('unix-dangling');
+    delete input.net[0].ssUnix;
+    input.net[0].unreadable = { 'ss -x': message };
+    return input;
+  }
+
+  test('skip reason names iproute2', () => {
+    const report = runChecks(withoutSs('nsenter: failed to execute ss: No such file or directory'));
+    const reason = report.skipped.find((item) => item.check === 'unix-sockets')?.reason ?? '';
+    assert.match(reason, /^ss was not found on the host: install iproute2\. /);
+  });
+
+  test('skip reason names util-linux', () => {
+    const report = runChecks(withoutSs('sh: 1: nsenter: not found'));
+    const reason = report.skipped.find((item) => item.check === 'unix-sockets')?.reason ?? '';
+    assert.match(reason, /^nsenter was not found on the host: install util-linux\. /);
+  });
+
+  test('skip reason quotes other failures', () => {
+    const report = runChecks(withoutSs('nsenter: reassociate to namespaces failed: Operation not permitted'));
+    const reason = report.skipped.find((item) => item.check === 'unix-sockets')?.reason ?? '';
+    assert.match(reason, /^ss -x failed: nsenter: reassociate to namespaces failed: Operation not permitted\. /);
+  });
+
+  test('report is incomplete', () => {
+    const report = runChecks(withoutSs('nsenter: failed to execute ss: No such file or directory'));
+    assert.equal(report.complete, false);
+  });
+
+  test('report with ss is complete', () => {
+    const report = runChecks(load('plain'));
+    assert.deepEqual(report.skipped, []);
+    assert.equal(report.complete, true);
   });
 });

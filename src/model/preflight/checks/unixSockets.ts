@@ -43,6 +43,17 @@ function outcomeOf(peer: UnixPeer | undefined, extUnixSk: boolean): Outcome {
   return 'fine';
 }
 
+/**
+ * Says why `ss -x` output is missing, with the package to install when a program was not found:
+ * nsenter (util-linux) prints `failed to execute ss` and sh prints `nsenter: not found`.
+ */
+function ssFailureCause(message: string | undefined): string {
+  if (message === undefined) return '`ss -x` output was not collected';
+  if (/failed to execute ss\b|\bss: (?:\d+: )?not found/.test(message)) return 'ss was not found on the host: install iproute2';
+  if (/failed to execute nsenter\b|\bnsenter: (?:\d+: )?not found/.test(message)) return 'nsenter was not found on the host: install util-linux';
+  return `ss -x failed: ${message}`;
+}
+
 function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables, extUnixSk: boolean): OutsidePeer[] {
   const unixFile = `/proc/${tables.pid}/net/unix`;
   const byInode = new Map<string, UnixSocket>();
@@ -54,7 +65,8 @@ function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables, extUnixSk
   if (tables.ssUnix === undefined) {
     const connected = [...byInode.values()].filter((socket) => socket.state === 'connected' && ctx.socketOwners.has(socket.inode));
     const count = connected.length > 0 ? `${plural(connected.length, 'connected unix socket')} of the container ${connected.length === 1 ? 'was' : 'were'}` : 'unix sockets were';
-    ctx.skip('unix-sockets', `${count} not checked for outside peers in net namespace ${tables.ns}: \`ss -x\` output was not collected, and /proc/net/unix has no peer`);
+    const cause = ssFailureCause(tables.unreadable?.['ss -x']);
+    ctx.skip('unix-sockets', `${cause}. ${count} not checked for outside peers in net namespace ${tables.ns}, because /proc/net/unix shows no peer`);
     return [];
   }
 
