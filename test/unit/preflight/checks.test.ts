@@ -192,6 +192,19 @@ describe('preflight host checks', () => {
     assert.equal(report.command.at(-2), '--pre-checkpoint');
   });
 
+  const preCheckpointMessages: [string, RegExp][] = [
+    ['crun', /crun stops with "memory tracking not supported\. Please check CRIU logfile/],
+    ['runc', /runc stops with "CRIU is missing features"/],
+  ];
+  for (const [runtime, message] of preCheckpointMessages) {
+    test(`pre-checkpoint quotes ${runtime}'s message`, () => {
+      const input: PreflightInput = { ...liveInput({ host: { dirtyTracking: false }, container: { runtime: { name: runtime } } }), intent: { preCheckpoint: true } };
+      const finding = findingOf(runChecks(input), 'pre-checkpoint');
+      assert.match(finding.detail, message);
+      assert.match(finding.detail, /system \(architecture\/kernel\/CRIU\) does not support memory tracking/);
+    });
+  }
+
   test('unknown host facts go to skipped', () => {
     const input = liveInput({ host: { rootful: undefined, criuVersion: undefined, criuCheck: undefined } });
     const report = runChecks(input);
