@@ -73,6 +73,15 @@ describe('preflight on the recorded process', () => {
     assert.equal(finding.evidence[0].source?.line, 116);
   });
 
+  test('outside stream peer offers no ext-unix-sk', () => {
+    const finding = findingOf(report, 'unix-sockets');
+    assert.ok(finding.fixes.length > 0);
+    for (const fix of finding.fixes) {
+      assert.doesNotMatch(`${fix.description} ${fix.configSnippet ?? ''} ${fix.criuOption ?? ''}`, /ext-unix-sk(?! does not help)/);
+    }
+    assert.match(finding.fixes[0].description, /Close the connection before the checkpoint/);
+  });
+
   test('locks need --file-locks, with the OFD lock from fdinfo', () => {
     const finding = findingOf(report, 'file-locks');
     assert.equal(finding.verdict, 'needs-flag');
@@ -468,6 +477,7 @@ describe('preflight unix peers', () => {
     const finding = findingOf(runChecks(unixInput(DGRAM_SS, 'crun', { '/etc/criu/default.conf': 'ext-unix-sk\n' })), 'unix-sockets');
     assert.equal(finding.kbCode, 'unix-socket.external-socket');
     assert.equal(finding.evidence.length, 2);
+    assert.ok(finding.fixes.some((fix) => /ext-unix-sk/.test(fix.configSnippet ?? '')));
   });
 
   test('runc with ext-unix-sk splits named and nameless', () => {

@@ -148,6 +148,10 @@ export const unixSocketsCheck: Check = {
     }
     const external = byOutcome('external');
     if (external.length > 0) {
+      // ext-unix-sk lets CRIU past "External socket is used" only for a datagram peer, so a stream
+      // peer gets no configuration fix: with it CRIU fails on the half stream connection instead.
+      const streamOnly = external.every((item) => item.peer?.netid !== 'u_dgr');
+      const streamFixes = [{ description: 'Close the connection before the checkpoint and reconnect after restore, or run the peer inside the container. ext-unix-sk does not help here, because CRIU then fails with "Can\'t dump half of stream unix connection".' }];
       findings.push(
         makeFinding(ctx, 'unix-sockets', {
           category: 'unix-socket',
@@ -155,6 +159,7 @@ export const unixSocketsCheck: Check = {
           title: `${plural(external.length, 'unix socket')} connected to a process outside the container`,
           detail: 'CRIU dumps a unix socket whose peer it does not dump only with ext-unix-sk, and fails with "External socket is used" otherwise. podman has no flag for it and crun sends it as false, so only runc with ext-unix-sk in /etc/criu/runc.conf gets past this, and then only for a named datagram peer.',
           evidence: evidenceOf(external),
+          ...(streamOnly ? { fixes: streamFixes } : {}),
           kbCode: 'unix-socket.external-socket',
           kbMessage: 'External socket is used. Consider using --ext-unix-sk option.',
         }),
