@@ -107,3 +107,37 @@ describe('unix sockets when ss is missing', () => {
     assert.equal(report.complete, true);
   });
 });
+
+describe('ghost file near the limit', () => {
+  function ghostOf(bytes: number): PreflightInput {
+    const input = load('ghost');
+    for (const process of input.processes) {
+      process.deletedFdSizes = { '3': bytes };
+      process.deletedFdAllocated = { '3': bytes };
+    }
+    return input;
+  }
+
+  test('detail gives exact bytes', () => {
+    const finding = runChecks(ghostOf(1_049_000)).findings.find((candidate) => candidate.check === 'ghost-files');
+    assert.ok(finding);
+    assert.equal(finding.verdict, 'blocks');
+    assert.match(finding.detail, /ghost limit of 1\.0 MiB \(1,048,576 bytes, CRIU default\)/);
+    assert.match(finding.detail, /at 1\.0 MiB \(1,049,000 bytes\)/);
+    assert.match(finding.evidence[0].text, /, 1\.0 MiB \(1,049,000 bytes\)$/);
+  });
+
+  test('fine file near the limit gives bytes', () => {
+    const finding = runChecks(ghostOf(1_048_000)).findings.find((candidate) => candidate.check === 'ghost-files');
+    assert.ok(finding);
+    assert.equal(finding.verdict, 'fine');
+    assert.match(finding.evidence[0].text, /\(1,048,000 bytes\)$/);
+  });
+
+  test('far from the limit stays rounded', () => {
+    const finding = runChecks(ghostOf(2_097_152)).findings.find((candidate) => candidate.check === 'ghost-files');
+    assert.ok(finding);
+    assert.doesNotMatch(finding.detail, /bytes/);
+    assert.match(finding.evidence[0].text, /, 2\.0 MiB$/);
+  });
+});

@@ -54,7 +54,13 @@ function comparedBytes(ctx: CheckContext, size: number | undefined, allocated: n
   return olderThan(ctx.input.host.criuVersion, '3.18') ? size : (allocated ?? size);
 }
 
-function collectGhosts(ctx: CheckContext): Ghost[] {
+/** Formats a size, with the exact byte count when it is within 10% of the limit, where rounding to 0.1 MiB could hide which side it is on. */
+function sizeText(bytes: number, limit: number): string {
+  if (Math.abs(bytes - limit) > limit / 10) return formatBytes(bytes);
+  return `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
+}
+
+function collectGhosts(ctx: CheckContext, limit: number): Ghost[] {
   // Keyed by pid and path: an fd listing has no inode, and one file is open and mapped under one path.
   const ghosts = new Map<string, Ghost>();
   const add = (pid: number, path: string, size: number | undefined, evidence: Evidence): void => {
@@ -74,14 +80,14 @@ function collectGhosts(ctx: CheckContext): Ghost[] {
       const path = entry.target.slice(0, -DELETED.length);
       if (!isGhostPath(path)) continue;
       const size = comparedBytes(ctx, process.extras?.deletedFdSizes?.[String(entry.fd)], process.extras?.deletedFdAllocated?.[String(entry.fd)]);
-      add(pid, path, size, { text: `pid ${pid} fd ${entry.fd} -> ${entry.target}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, fd: entry.fd, path, source: { file: `/proc/${pid}/fd/${entry.fd}` } });
+      add(pid, path, size, { text: `pid ${pid} fd ${entry.fd} -> ${entry.target}${size === undefined ? '' : `, ${sizeText(size, limit)}`}`, pid, fd: entry.fd, path, source: { file: `/proc/${pid}/fd/${entry.fd}` } });
     }
     if (!process.snapshot.maps.includes(DELETED)) continue;
     for (const mapping of parseMaps(process.snapshot.maps).entries) {
       if (mapping.kind !== 'file' || !mapping.deleted || !isGhostPath(mapping.path)) continue;
       const range = `${mapping.start}-${mapping.end}`;
       const size = comparedBytes(ctx, process.extras?.deletedMapSizes?.[range], process.extras?.deletedMapAllocated?.[range]);
-      add(pid, mapping.path, size, { text: `pid ${pid} maps ${mapping.path}${DELETED} at ${range}${size === undefined ? '' : `, ${formatBytes(size)}`}`, pid, range, path: mapping.path, source: { file: `/proc/${pid}/maps`, line: mapping.line } });
+      add(pid, mapping.path, size, { text: `pid ${pid} maps ${mapping.path}${DELETED} at ${range}${size === undefined ? '' : `, ${sizeText(size, limit)}`}`, pid, range, path: mapping.path, source: { file: `/proc/${pid}/maps`, line: mapping.line } });
     }
   }
   return [...ghosts.values()];
@@ -90,16 +96,17 @@ function collectGhosts(ctx: CheckContext): Ghost[] {
 export const ghostFilesCheck: Check = {
   name: 'ghost-files',
   run(ctx) {
-    const ghosts = collectGhosts(ctx);
-    if (ghosts.length === 0) return [];
     const { limit, source } = ghostLimit(ctx);
+    const ghosts = collectGhosts(ctx, limit);
+    if (ghosts.length === 0) return [];
     const findings: PreflightFinding[] = [];
     for (const ghost of ghosts) {
       if (ghost.size === undefined) ctx.skip('ghost-files', `${ghost.evidence[0].text}: its size was not read, so it was not compared with the ghost limit`);
     }
     const large = ghosts.filter((ghost) => ghost.size !== undefined && ghost.size > limit);
     const small = ghosts.filter((ghost) => ghost.size !== undefined && ghost.size <= limit);
-    const limitText = `${formatBytes(limit)} (${source})`;
+    const nearLimit = ghosts.some((ghost) => ghost.size !== undefined && sizeText(ghost.size, limit) !== formatBytes(ghost.size));
+    const limitText = nearLimit ? `${formatBytes(limit)} (${limit.toLocaleString('en-US')} bytes, ${source})` : `${formatBytes(limit)} (${source})`;
     if (large.length > 0) {
       const largest = large.reduce((max, ghost) => (ghost.size! > max.size! ? ghost : max));
       findings.push(
@@ -107,7 +114,7 @@ export const ghostFilesCheck: Check = {
           category: 'ghost-file',
           verdict: 'blocks',
           title: `${large.length} deleted file${large.length === 1 ? '' : 's'} larger than the ghost limit`,
-          detail: `CRIU copies deleted files that are still open or mapped into the checkpoint, up to the ghost limit of ${limitText}; the largest here is ${largest.path} at ${formatBytes(largest.size!)}. Raise ghost-limit in the CRIU configuration file the runtime reads (see criuConfig), or close the file before the checkpoint.`,
+          detail: `CRIU copies deleted files that are still open or mapped into the checkpoint, up to the ghost limit of ${limitText}; the largest here is ${largest.path} at ${sizeText(largest.size!, limit)}. Raise ghost-limit in the CRIU configuration file the runtime reads (see criuConfig), or close the file before the checkpoint.`,
           evidence: large.flatMap((ghost) => ghost.evidence),
           kbCode: 'ghost-file.size-over-limit',
           kbMessage: `Can't dump ghost file ${largest.path} of ${largest.size} size, increase limit`,
