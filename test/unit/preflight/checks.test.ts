@@ -156,6 +156,20 @@ describe('preflight host checks', () => {
     assert.ok(!report.flags.includes('tcpEstablished'));
   });
 
+  test('inet socket title names the protocols', () => {
+    const finding = findingOf(runChecks(liveInput({ host: { criuVersion: '4.1.1' } })), 'inet-sockets', 'blocks');
+    assert.match(finding.title, /^5 TCP sockets and 1 UDP socket with CRIU 4\.1\.1 on Linux 6\./);
+  });
+
+  test('UDP-only title says UDP', () => {
+    const input = liveInput({ host: { criuVersion: '4.1.1' } });
+    input.net[0].tcp = '';
+    input.net[0].tcp6 = '';
+    const finding = findingOf(runChecks(input), 'inet-sockets', 'blocks');
+    assert.match(finding.title, /^1 UDP socket with CRIU 4\.1\.1 on Linux 6\./);
+    assert.equal(finding.category, 'tcp');
+  });
+
   test('CRIU 4.1.1 on Linux 6.15 only needs the flag', () => {
     const report = runChecks(liveInput({ host: { criuVersion: '4.1.1', kernel: '6.15.2' } }));
     assert.ok(!report.findings.some((finding) => finding.kbCode === 'tcp.passcred-rejected-by-kernel'));

@@ -61,6 +61,16 @@ function collectSockets(ctx: CheckContext, tables: NetNamespaceTables): OwnedSoc
   return owned;
 }
 
+/** Counts sockets by protocol for a title, e.g. `2 TCP sockets and 1 UDP socket`. */
+function countByProtocol(sockets: OwnedSocket[]): string {
+  const parts: string[] = [];
+  for (const [prefix, name] of [['tcp', 'TCP'], ['udp', 'UDP']] as const) {
+    const count = sockets.filter((item) => item.socket.protocol.startsWith(prefix)).length;
+    if (count > 0) parts.push(`${count} ${name} socket${count === 1 ? '' : 's'}`);
+  }
+  return parts.join(' and ');
+}
+
 export const inetSocketsCheck: Check = {
   name: 'inet-sockets',
   run(ctx) {
@@ -78,7 +88,7 @@ export const inetSocketsCheck: Check = {
         makeFinding(ctx, 'inet-sockets', {
           category: 'tcp',
           verdict: 'blocks',
-          title: `${owned.length} inet socket${owned.length === 1 ? '' : 's'} and CRIU ${host.criuVersion} on Linux ${kernelRelease(host.kernel)}`,
+          title: `${countByProtocol(owned)} with CRIU ${host.criuVersion} on Linux ${kernelRelease(host.kernel)}`,
           detail: `Linux 6.16 and later reject SO_PASSCRED and SO_PASSSEC on TCP and UDP sockets. CRIU ${host.criuVersion} reads both on every socket, so the dump fails on the first inet socket with "Can't get 1:16 opt: Operation not supported", whatever the state of the socket or the options given. CRIU 4.2 reads them only on unix and netlink sockets.`,
           evidence: owned.map((item) => item.evidence),
           kbCode: 'tcp.passcred-rejected-by-kernel',
