@@ -5,12 +5,14 @@
 import { parseArgs } from 'node:util';
 
 import { CollectError } from '../engine/collect';
-import { CommandError } from '../engine/errors';
+import { CancelledError, CommandError } from '../engine/errors';
 import { type Host, HostCommandError } from '../engine/hosts';
 import { runPreflight } from '../engine/preflight';
 import { PodmanOutputError } from '../engine/podmanJson';
 import { type CommandRunner, ProcessRunner } from '../engine/runner';
 import { quoteCommandLine } from '../engine/shellQuote';
+import { describeParseArgsError, isParseArgsError } from './parseArgsError';
+import { describeCommand } from './snapshot';
 import type { PreflightFinding, PreflightIntent, PreflightReport, PreflightVerdict } from '../model/preflight/types';
 import { HOST_OPTIONS, HOST_OPTIONS_HELP, HostOptionError, type HostOptionValues, type HostsEnvironment, resolveHost } from './hosts';
 import { escapeControls, escapeLines } from './terminalText';
@@ -39,7 +41,8 @@ such check and its cause, "Not checked:" lists them all, and the JSON report has
 Exit status: 0 when the checkpoint should work, 1 when it needs flags (the command to run is
 printed), 2 when it will fail, 3 for a usage error or a container or host that cannot be read
 (not running, not found, permission denied, cancelled or timed out), 4 when standard output
-cannot be written (nothing is printed for a closed pipe).
+cannot be written (nothing is printed for a closed pipe). Ctrl-C (SIGINT) stops the commands the
+preflight started, prints "cancelled" and exits 3.
 `;
 
 /** Exit status of `preflight`. Usage and read errors get 3, unlike in the other commands, because 2 is the "will fail" verdict. */
@@ -64,6 +67,8 @@ export interface PreflightCliIo {
   runPreflight?: typeof runPreflight;
   /** Variables that locate the hosts file, process.env when missing. */
   env?: HostsEnvironment;
+  /** Aborts the preflight; when missing, SIGINT (Ctrl-C) aborts it. */
+  signal?: AbortSignal;
 }
 
 const WIDTH = 100;
@@ -196,7 +201,7 @@ function parsePreflightArgs(args: string[]): { container: string; hostOptions: H
       },
     });
   } catch (error) {
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) throw new PreflightUsageError(error.message);
+    if (isParseArgsError(error)) throw new PreflightUsageError(describeParseArgsError(error));
     throw error;
   }
   const { values, positionals } = parsed;
@@ -214,14 +219,49 @@ function parsePreflightArgs(args: string[]): { container: string; hostOptions: H
   return { container: values.container, hostOptions, intent, json: values.json };
 }
 
-/** Turns a failure to reach or read the container into one line for stderr. */
-function describeFailure(error: unknown): string | undefined {
+/** Ends `text` with a full stop unless it ends with a sentence's punctuation already. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * Reports whether a failure may come from the host's command prefix rather than podman: a failure
+ * without a recognized podman or runtime message, a missing program, or a timeout.
+ */
+function mayBePrefixFailure(error: CommandError): boolean {
+  if (error.kind === 'failed' || error.kind === 'timed-out') return true;
+  return error.kind === 'not-found' && 'missing' in error && error.missing === 'program';
+}
+
+/**
+ * Turns a failure to reach or read the container into one line for stderr: the message and hint as
+ * sentences, the command with long words such as the collect script shortened, and for a failure
+ * that may come from the prefix, the container's name and where to check the prefix.
+ */
+function describeFailure(error: unknown, container: string, host: Host): string | undefined {
   if (error instanceof CommandError) {
-    const hint = error.hint ? ` ${error.hint}` : '';
-    return `${error.message}${hint} (command: ${error.commandLine.slice(0, 200)})`;
+    const prefixSuspect = host.prefix.length > 0 && mayBePrefixFailure(error);
+    const message = prefixSuspect && !error.message.includes(container) ? `cannot read container ${container}: ${error.message}` : error.message;
+    const hint = error.hint ? ` ${sentence(error.hint)}` : '';
+    const command = error.command.length > 0 ? ` (command: ${describeCommand(error.command)})` : '';
+    const where = host.name === 'command line' ? '--host-prefix-json' : `the prefix of host "${host.name}"`;
+    const prefixHint = prefixSuspect ? ` Check that ${where} runs commands on the intended host.` : '';
+    return `${sentence(message)}${hint}${command}${prefixHint}`;
   }
   if (error instanceof CollectError || error instanceof HostCommandError || error instanceof PodmanOutputError) return error.message;
   return undefined;
+}
+
+/** Runs `work` with a signal that SIGINT aborts, and removes the SIGINT handler afterwards. */
+async function withSigint<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  process.once('SIGINT', abort);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', abort);
+  }
 }
 
 /** Runs `preflight` with the arguments after the command name; returns the exit status (see PREFLIGHT_EXIT). */
@@ -250,9 +290,15 @@ export async function runPreflightCli(args: string[], io: PreflightCliIo): Promi
 
   let report: PreflightReport;
   try {
-    report = await (io.runPreflight ?? runPreflight)(io.runner ?? new ProcessRunner(), host, options.container, options.intent, { timeoutMs: 120_000 });
+    const run = (signal: AbortSignal): Promise<PreflightReport> =>
+      (io.runPreflight ?? runPreflight)(io.runner ?? new ProcessRunner(), host, options.container, options.intent, { timeoutMs: 120_000, signal });
+    report = await (io.signal ? run(io.signal) : withSigint(run));
   } catch (error) {
-    const message = describeFailure(error);
+    if (error instanceof CancelledError) {
+      io.stderr('checkpoint-lens preflight: cancelled\n');
+      return PREFLIGHT_EXIT.error;
+    }
+    const message = describeFailure(error, options.container, host);
     if (message === undefined) throw error;
     io.stderr(`checkpoint-lens preflight: ${message}\n`);
     return PREFLIGHT_EXIT.error;

@@ -8,6 +8,7 @@ import type { Host } from '../../../src/engine/hosts';
 import type { runPreflight } from '../../../src/engine/preflight';
 import { runChecks } from '../../../src/model/preflight';
 import type { PreflightInput, PreflightIntent, PreflightReport } from '../../../src/model/preflight/types';
+import { CancelledError } from '../../../src/engine/errors';
 import { FakeRunner } from '../engine/fakeRunner';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'preflight', 'trixie');
@@ -43,7 +44,7 @@ describe('preflight CLI arguments', () => {
     [[], /missing --container NAME/],
     [['--container', ''], /--container needs a container name or ID/],
     [['web'], /unexpected argument "web"; name the container with --container NAME/],
-    [['--container', 'web', '--bogus'], /Unknown option '--bogus'/],
+    [['--container', 'web', '--bogus'], /unknown option --bogus/],
     [['--container'], /--container/],
     [['--container', 'web', '--host', ''], /--host needs a host name/],
   ];
@@ -219,5 +220,56 @@ describe('preflight text of an incomplete report', () => {
   test('help explains an incomplete result', () => {
     assert.match(PREFLIGHT_USAGE, /as far as checked/);
     assert.match(PREFLIGHT_USAGE, /"complete": false/);
+  });
+});
+
+describe('preflight CLI errors', () => {
+  async function runWith(args: string[], runner: FakeRunner): Promise<{ status: number; stderr: string }> {
+    let stderr = '';
+    const status = await runPreflightCli(args, { stdout: () => undefined, stderr: (text) => (stderr += text), runner });
+    return { status, stderr };
+  }
+
+  test('message and hint are sentences', async () => {
+    const runner = new FakeRunner((command) => (command.includes('inspect') ? { exitCode: 125, stderr: 'Error: no such container web\n' } : { exitCode: 127 }));
+    const { stderr } = await runWith(['--container', 'web'], runner);
+    assert.match(stderr, /no such container web\. Check the name with `podman ps --all`/);
+  });
+
+  test('command suffix keeps the podman part', async () => {
+    const prefix = JSON.stringify(['sh', '-c', `echo $$ > /sys/fs/cgroup/unified/checkpoint-lens-stack/cgroup.procs && exec "$@"`, 'enter-cgroup-leaf', 'nsenter', '--mount=/var/cache/checkpoint-lens/stack/ns/mnt', '--', 'env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'PODMAN_IGNORE_CGROUPSV1_WARNING=1']);
+    const runner = new FakeRunner((command) => (command.includes('inspect') ? { exitCode: 125, stderr: 'Error: no such container web\n' } : { exitCode: 127 }));
+    const { stderr } = await runWith(['--container', 'web', '--host-prefix-json', prefix], runner);
+    assert.match(stderr, /podman container inspect[^)]* web\)/);
+  });
+
+  test('prefix failure names container and prefix', async () => {
+    const runner = new FakeRunner(() => ({ exitCode: 1 }));
+    const { status, stderr } = await runWith(['--container', 'web', '--host-prefix-json', '["false"]'], runner);
+    assert.equal(status, 3);
+    assert.match(stderr, /^checkpoint-lens preflight: cannot read container web: false failed with exit status 1\./);
+    assert.match(stderr, /Check that --host-prefix-json runs commands on the intended host\./);
+  });
+
+  test('unknown option in the CLI words', async () => {
+    const run = await runCli(['--container', 'web', '--tcp-established']);
+    assert.equal(run.status, 3);
+    assert.match(run.stderr, /^checkpoint-lens preflight: unknown option --tcp-established\n/);
+  });
+
+  test('SIGINT cancels with one line', async () => {
+    const listeners = process.listenerCount('SIGINT');
+    let aborted: boolean | undefined;
+    const fake: typeof runPreflight = async (_runner, _host, container, _intent, options) => {
+      process.emit('SIGINT');
+      aborted = options?.signal?.aborted;
+      throw new CancelledError(`Cancelled: preflight of container ${container}`, { command: [] });
+    };
+    let stderr = '';
+    const status = await runPreflightCli(['--container', 'web'], { stdout: () => undefined, stderr: (text) => (stderr += text), runPreflight: fake });
+    assert.equal(aborted, true);
+    assert.equal(status, PREFLIGHT_EXIT.error);
+    assert.equal(stderr, 'checkpoint-lens preflight: cancelled\n');
+    assert.equal(process.listenerCount('SIGINT'), listeners);
   });
 });
