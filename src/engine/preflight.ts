@@ -18,7 +18,7 @@ import { parseMaps } from '../model/procfs/maps';
 import { inodesToScan, IRMAP_FOLDERS } from '../model/preflight/checks/fsnotify';
 import { type Snapshot, splitByProcess } from '../model/procfs/snapshot';
 import { type HostCapabilities, parseOciRuntimeVersion, probeHost } from './capabilities';
-import { collectProcessSnapshot, parseRecords, type CollectOptions, type ProcRecord } from './collect';
+import { collectProcessSnapshot, mapFilesName, parseRecords, type CollectOptions, type ProcRecord } from './collect';
 import { CancelledError, CommandError, RuntimeRefusalError } from './errors';
 import { canRunPrograms, hostCommand, podmanCommand, type Host } from './hosts';
 import { PodmanClient } from './podman';
@@ -30,8 +30,9 @@ import type { CommandRunner, RunOptions } from './runner';
  * Reads, once, the kernel release, /proc/locks, /proc/1/ns and the CRIU configuration files that
  * exist, then:
  * - `fd:PID/FD`: size, allocated blocks and block unit of the file behind /proc/PID/fd/FD;
- * - `map:PID/RANGE`: the same for the file behind /proc/PID/map_files/RANGE, which needs root or
- *   CAP_CHECKPOINT_RESTORE;
+ * - `map:PID/RANGE=NAME`: the same for the file behind /proc/PID/map_files/NAME, which needs root
+ *   or CAP_CHECKPOINT_RESTORE. RANGE is maps' range and keys the record, NAME is the same range
+ *   without maps' zero padding, as map_files names it;
  * - `pid:PID`: /proc/PID/status and the /proc/PID/ns links, read for all PIDs by one `head -v`
  *   (one `cat` per PID where head has no -v) and one `ls -l`. Then for each network namespace,
  *   from its first PID, the /proc/PID/net files and `ss -x` inside it (through nsenter) for the
@@ -75,8 +76,8 @@ for e; do
     done
     end 0;;
   map:*)
-    k=\${e#map:}
-    rec map-size "$k"; stat -L -c '%s %b %B' "/proc/\${k%%/*}/map_files/\${k#*/}" 2>&1; end $?;;
+    k=\${e#map:} n=\${e#*=}; k=\${k%%=*}
+    rec map-size "$k"; stat -L -c '%s %b %B' "/proc/\${k%%/*}/map_files/$n" 2>&1; end $?;;
   esac
 done
 [ -z "$pids" ] && exit 0
@@ -125,7 +126,8 @@ export function extrasCommand(host: Host, requests: readonly ExtrasRequest[]): s
       return `fd:${pid}/${request.fd}`;
     }
     if (!RANGE.test(request.range)) throw new RangeError(`invalid map range "${request.range}", expected start-end in lower-case hex`);
-    return `map:${pid}/${request.range}`;
+    // The record keeps maps' range as its key; map_files names the entry without maps' padding.
+    return `map:${pid}/${request.range}=${mapFilesName(request.range)}`;
   });
   return hostCommand(host, 'sh', ['-c', PREFLIGHT_EXTRAS_SCRIPT, 'sh', ...words]);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -43,7 +43,7 @@ describe('preflight extras command', () => {
       { kind: 'fd', pid: 42, fd: 0 },
       { kind: 'map', pid: 43, range: '7f00-7f10' },
     ]);
-    assert.deepEqual(command, ['sudo', '-n', 'sh', '-c', PREFLIGHT_EXTRAS_SCRIPT, 'sh', 'pid:42', 'fd:42/0', 'map:43/7f00-7f10']);
+    assert.deepEqual(command, ['sudo', '-n', 'sh', '-c', PREFLIGHT_EXTRAS_SCRIPT, 'sh', 'pid:42', 'fd:42/0', 'map:43/7f00-7f10=7f00-7f10']);
   });
 
   test('invalid PIDs, fds and ranges are rejected', () => {
@@ -221,6 +221,41 @@ describe('preflight extras records', () => {
       assert.match(readout.kernel ?? '', /^\d+\.\d+/);
     } finally {
       closeSync(fd);
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('preflight extras of a low mapping', () => {
+  test('map word names map_files without padding', () => {
+    const command = extrasCommand(LOCAL, [{ kind: 'map', pid: 43, range: '00400000-00401000' }]);
+    assert.equal(command.at(-1), 'map:43/00400000-00401000=400000-401000');
+  });
+
+  const gcc = spawnSync('gcc', ['--version']).status === 0;
+  test('script reads map_files of a non-PIE binary', { skip: (process.platform !== 'linux' || process.getuid?.() !== 0 || !gcc) && 'needs Linux, root for map_files, and gcc' }, async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'preflight-nopie-'));
+    const source = path.join(directory, 'pause.c');
+    const binary = path.join(directory, 'pause');
+    writeFileSync(source, '#include <unistd.h>\nint main(void) { pause(); return 0; }\n');
+    const built = spawnSync('gcc', ['-static', '-no-pie', '-o', binary, source], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    const child = spawn(binary, [], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const pid = child.pid!;
+      const first = readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')[0];
+      const range = first.split(' ')[0];
+      // A non-PIE x86-64 binary starts at 0x400000, which maps pads to eight digits.
+      assert.match(range, /^00400000-/);
+      const [program, ...args] = extrasCommand(LOCAL, [{ kind: 'pid', pid }, { kind: 'map', pid, range }]);
+      const result = spawnSync(program, args, { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      const [self] = groupExtrasRecords(parseRecords(result.stdout), [pid]).processes;
+      assert.equal(self.unreadable?.[`map_files/${range}`], undefined);
+      assert.equal(self.deletedMapSizes?.[range], statSync(binary).size);
+    } finally {
+      child.kill('SIGKILL');
       rmSync(directory, { recursive: true, force: true });
     }
   });
