@@ -13,6 +13,7 @@ import { type CommandRunner, ProcessRunner } from '../engine/runner';
 import { quoteCommandLine } from '../engine/shellQuote';
 import { describeParseArgsError, isParseArgsError } from './parseArgsError';
 import { describeCommand } from './snapshot';
+import { PODMAN_FLAGS } from '../model/preflight';
 import type { PreflightFinding, PreflightIntent, PreflightReport, PreflightVerdict } from '../model/preflight/types';
 import { HOST_OPTIONS, HOST_OPTIONS_HELP, HostOptionError, type HostOptionValues, type HostsEnvironment, resolveHost } from './hosts';
 import { escapeControls, escapeLines } from './terminalText';
@@ -92,6 +93,8 @@ function wrap(text: string, indent: string, hangingIndent = indent): string[] {
   return lines;
 }
 
+const EXPORT_PLACEHOLDER = '--export=<file>';
+
 const VERDICT_TEXT: Record<PreflightVerdict, string> = {
   'should-work': 'should work',
   'needs-flags': 'needs flags',
@@ -103,8 +106,8 @@ function evidenceLine(evidence: PreflightFinding['evidence'][number]): string {
   return `${evidence.text}${source}`;
 }
 
-function renderFinding(finding: PreflightFinding, detailed: boolean): string[] {
-  const tags = [finding.category, finding.flag && `flag ${finding.flag}`, finding.kbCode].filter(Boolean).join(', ');
+function renderFinding(finding: PreflightFinding, detailed: boolean, container: string): string[] {
+  const tags = [finding.category, finding.flag && `flag ${PODMAN_FLAGS[finding.flag]}`, finding.kbCode].filter(Boolean).join(', ');
   const out = [`  ${escapeControls(finding.title)} [${tags}]`];
   if (!detailed) return out;
   out.push(...wrap(finding.detail, '    '));
@@ -112,7 +115,7 @@ function renderFinding(finding: PreflightFinding, detailed: boolean): string[] {
   if (finding.evidence.length > EVIDENCE_LIMIT) out.push(`    … and ${finding.evidence.length - EVIDENCE_LIMIT} more (see --json)`);
   for (const fix of finding.fixes) {
     out.push(...wrap(`fix: ${fix.description}`, '    ', '         '));
-    if (fix.command) out.push(`      $ ${fix.command}`);
+    if (fix.command) out.push(`      $ ${fix.command.replaceAll('<container>', quoteCommandLine([container]))}`);
   }
   return out;
 }
@@ -158,11 +161,16 @@ export function renderPreflightText(report: PreflightReport): string {
     const findings = report.findings.filter((finding) => finding.verdict === group.verdict);
     if (findings.length === 0) continue;
     out.push('', `${group.title} (${findings.length}):`);
-    for (const finding of findings) out.push(...renderFinding(finding, group.verdict !== 'fine'));
+    for (const finding of findings) out.push(...renderFinding(finding, group.verdict !== 'fine', report.container.name));
   }
 
   if (report.verdict !== 'will-fail' && report.command.length > 0) {
-    out.push('', report.verdict === 'needs-flags' ? 'Run:' : 'Command:', `  $ ${quoteCommandLine(report.command)}`);
+    // `--export=<file>` is the report's placeholder; quoted, a shell would take it literally, and
+    // unquoted it is a redirection, so the text proposes a file in the current folder instead.
+    const exportFile = `${report.container.name}-checkpoint.tar.gz`;
+    const command = report.command.map((word) => (word === EXPORT_PLACEHOLDER ? `--export=${exportFile}` : word));
+    out.push('', report.verdict === 'needs-flags' ? 'Run:' : 'Command:', `  $ ${quoteCommandLine(command)}`);
+    if (report.command.includes(EXPORT_PLACEHOLDER)) out.push(...wrap(`(--export writes ${exportFile} in the current folder: change the path as needed)`, '  ', '   '));
   }
   if (report.criuConfig.length > 0) {
     out.push('', 'CRIU configuration:');

@@ -143,7 +143,9 @@ describe('preflight text', () => {
     assert.ok(lines.includes('  $ podman container checkpoint --file-locks flock'), text);
     assert.ok(!lines.includes('Blocks the checkpoint (1):'), text);
     const flagLine = lines.find((line) => line.startsWith('  1 file lock held'));
-    assert.match(flagLine ?? '', /\[file-locks, flag fileLocks, file-locks\.option-required\]/);
+    assert.match(flagLine ?? '', /\[file-locks, flag --file-locks, file-locks\.option-required\]/);
+    assert.ok(lines.includes('      $ podman container checkpoint --file-locks flock'), text);
+    assert.ok(!lines.some((line) => line.includes('<container>')), text);
     // The evidence is the /proc/locks line of the lock.
     assert.ok(lines.some((line) => /^ {4}- .*\(\/proc\/locks, line 1\)$/.test(line)), text);
   });
@@ -271,5 +273,21 @@ describe('preflight CLI errors', () => {
     assert.equal(status, PREFLIGHT_EXIT.error);
     assert.equal(stderr, 'checkpoint-lens preflight: cancelled\n');
     assert.equal(process.listenerCount('SIGINT'), listeners);
+  });
+});
+
+describe('preflight text without internal names', () => {
+  test('ghost detail names no field', () => {
+    const text = renderPreflightText(recordedReport('ghost'));
+    assert.doesNotMatch(text, /criuConfig/);
+    assert.match(text, /CRIU configuration section/);
+  });
+
+  test('export command is copyable', () => {
+    const input = recordedInput('plain');
+    input.intent = { export: true };
+    const lines = renderPreflightText(runChecks(input)).split('\n');
+    assert.ok(lines.includes('  $ podman container checkpoint \'--export=plain-checkpoint.tar.gz\' plain'), lines.join('\n'));
+    assert.ok(lines.includes('  (--export writes plain-checkpoint.tar.gz in the current folder: change the path as needed)'), lines.join('\n'));
   });
 });

@@ -114,7 +114,7 @@ export const ghostFilesCheck: Check = {
           category: 'ghost-file',
           verdict: 'blocks',
           title: `${large.length} deleted file${large.length === 1 ? '' : 's'} larger than the ghost limit`,
-          detail: `CRIU copies deleted files that are still open or mapped into the checkpoint, up to the ghost limit of ${limitText}; the largest here is ${largest.path} at ${sizeText(largest.size!, limit)}. Raise ghost-limit in the CRIU configuration file the runtime reads (see criuConfig), or close the file before the checkpoint.`,
+          detail: `CRIU copies deleted files that are still open or mapped into the checkpoint, up to the ghost limit of ${limitText}; the largest here is ${largest.path} at ${sizeText(largest.size!, limit)}. Raise ghost-limit in the CRIU configuration file the runtime reads, as the CRIU configuration section of this report shows, or close the file before the checkpoint.`,
           evidence: large.flatMap((ghost) => ghost.evidence),
           kbCode: 'ghost-file.size-over-limit',
           kbMessage: `Can't dump ghost file ${largest.path} of ${largest.size} size, increase limit`,

@@ -124,7 +124,7 @@ export const inetSocketsCheck: Check = {
           category: 'tcp',
           verdict: 'blocks',
           title: `${inFlight.length} listening socket${inFlight.length === 1 ? ' has' : 's have'} connections waiting for accept()`,
-          detail: `The accept queue of a listening socket is not empty (rx_queue ${first.rxQueue} on ${first.local}). CRIU cannot save connections that were not accepted yet and fails with "In-flight connection (l)". podman has no flag for CRIU's skip-in-flight option, which drops them, but a CRIU configuration file can set it (see criuConfig). The queue changes from moment to moment, so a retry can pass.`,
+          detail: `The accept queue of a listening socket is not empty (rx_queue ${first.rxQueue} on ${first.local}). CRIU cannot save connections that were not accepted yet and fails with "In-flight connection (l)". podman has no flag for CRIU's skip-in-flight option, which drops them, but a CRIU configuration file can set it, as the CRIU configuration section of this report shows. The queue changes from moment to moment, so a retry can pass.`,
           evidence: inFlight.map((item) => item.evidence),
           kbCode: 'tcp.in-flight-connection',
           kbMessage: `In-flight connection (l) for ${Number(first.inode).toString(16)}`,
