@@ -7,6 +7,7 @@ import { CHECKS } from './checks';
 import type { Check } from './finding';
 import { buildContext, type ContextSinks } from './context';
 import { configFileToEdit } from './criuConfig';
+import { orderFixes } from './fixOrder';
 import { PREFLIGHT_REPORT_VERSION, type FindingVerdict, type PreflightFinding, type PreflightFlag, type PreflightInput, type PreflightReport, type PreflightVerdict } from './types';
 
 export * from './types';
@@ -67,6 +68,7 @@ export function runChecks(input: PreflightInput, checks: readonly Check[] = CHEC
   const ctx = buildContext(input, sinks);
   const findings: PreflightFinding[] = [];
   for (const check of checks) findings.push(...check.run(ctx));
+  for (const finding of findings) finding.fixes = orderFixes(finding.fixes, input);
   findings.sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict]);
 
   const flags: PreflightFlag[] = [];

@@ -141,3 +141,37 @@ describe('ghost file near the limit', () => {
     assert.match(finding.evidence[0].text, /, 2\.0 MiB$/);
   });
 });
+
+describe('fix order for the known set-up', () => {
+  test('crun 1.21 fixes come first', () => {
+    const finding = runChecks(load('ghost')).findings.find((candidate) => candidate.check === 'ghost-files');
+    assert.ok(finding);
+    const descriptions = finding.fixes.map((fix) => fix.description);
+    assert.equal(descriptions.length, 5);
+    assert.match(descriptions[0], /^Podman has no flag for this limit/);
+    assert.match(descriptions[1], /^crun before 1\.26, or crun with a libcriu older than 4\.2: /);
+    assert.match(descriptions[2], /^For other set-ups: runc \(/);
+    assert.match(descriptions[3], /^For other set-ups: crun 1\.26 or later with libcriu 4\.2 or later: /);
+    assert.match(descriptions[4], /^For other set-ups: Plain criu: /);
+  });
+
+  test('runc fixes come first under runc', () => {
+    const input = load('ghost');
+    input.container.runtime = { name: 'runc', version: '1.1.15' };
+    const finding = runChecks(input).findings.find((candidate) => candidate.check === 'ghost-files');
+    assert.ok(finding);
+    assert.match(finding.fixes[1].description, /^runc \(/);
+    assert.equal(finding.fixes.filter((fix) => fix.description.startsWith('For other set-ups: ')).length, 3);
+  });
+
+  test('unknown runtime keeps every fix unlabelled but plain criu', () => {
+    const input = load('ghost');
+    delete input.container.runtime;
+    const finding = runChecks(input).findings.find((candidate) => candidate.check === 'ghost-files');
+    assert.ok(finding);
+    assert.deepEqual(
+      finding.fixes.map((fix) => fix.description.startsWith('For other set-ups: ')),
+      [false, false, false, false, true],
+    );
+  });
+});
