@@ -4,10 +4,11 @@
  * check that the prediction matched what CRIU did.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import test from 'node:test';
+import test, { type TestContext } from 'node:test';
 
 import { runPreflightCli } from '../../src/cli/preflight';
 import { CommandError, RuntimeRefusalError } from '../../src/engine/errors';
@@ -15,7 +16,7 @@ import { ContainerOperations, type OperationResult } from '../../src/engine/oper
 import type { CheckpointOptions, PodmanVersion } from '../../src/engine/podmanArgs';
 import { runPreflight } from '../../src/engine/preflight';
 import type { PreflightFinding, PreflightIntent, PreflightReport } from '../../src/model/preflight/types';
-import { assertSucceeded, openEngineSession, runHoldfd, runner, type Runtime, type StackSession } from './harness';
+import { assertSucceeded, namePrefix, openEngineSession, parseStackEnv, runHoldfd, runner, type Runtime, stackEnvFile, type StackSession } from './harness';
 
 const testOptions = { timeout: 240_000 };
 const operations = new ContainerOperations(runner);
@@ -319,4 +320,128 @@ test('preflight: stopped container is named', testOptions, async (t) => {
   assert.equal(error.reason, 'state-improper');
   assert.match(error.message, new RegExp(`^Container ${name} is created`));
   assert.match(error.hint ?? '', new RegExp(`podman start ${name}`));
+});
+
+const PROBE_SOURCE = path.join(__dirname, '..', 'fixtures', 'preflight', 'stack', 'probe.c');
+
+/**
+ * Builds the probe (test/fixtures/preflight/stack/probe.c) with gcc -static into a folder of the
+ * trixie root's /tmp, which the stack sees as /tmp/FOLDER, and removes it after the test. Returns
+ * that folder as the stack sees it, or undefined after skipping the test when gcc or the root is missing.
+ */
+function buildProbe(t: TestContext): string | undefined {
+  const root = parseStackEnv(readFileSync(stackEnvFile, 'utf8')).get('TRIXIE_ROOT');
+  if (root === undefined || spawnSync('gcc', ['--version']).status !== 0) {
+    t.skip('needs TRIXIE_ROOT in stack.env and gcc to build the probe');
+    return undefined;
+  }
+  const folder = `${namePrefix}-probe`;
+  const hostFolder = path.join(root, 'tmp', folder);
+  mkdirSync(hostFolder, { recursive: true });
+  t.after(() => rmSync(hostFolder, { recursive: true, force: true }));
+  const built = spawnSync('gcc', ['-static', '-O2', '-Wall', '-Werror', '-o', path.join(hostFolder, 'probe'), PROBE_SOURCE], { encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  return `/tmp/${folder}`;
+}
+
+/** Starts the probe in a crun busybox container with the probe folder at /probe, and waits for "ready". */
+async function runProbe(session: StackSession, name: string, probeFolder: string, args: string[], extra: string[] = []): Promise<void> {
+  await session.podman([...session.runArgs(name, 'crun'), '-v', `${probeFolder}:/probe:ro`, ...extra, session.stack.images.busybox, '/probe/probe', ...args]);
+  await session.waitForOutput(name, /^ready$/m);
+}
+
+// CRIU 4.1.1 opens a watched inode by file handle, which fails on overlayfs without nfs_export,
+// and then looks for the inode only in a few folders such as /etc.
+test('preflight crun: inotify on the overlay root will fail', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const probeFolder = buildProbe(t);
+  if (probeFolder === undefined) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-inotify-overlay');
+  await runProbe(session, name, probeFolder, ['inotify', '/bin/busybox']);
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'will-fail', describeReport(report));
+  const finding = blockingFinding(report, 'fsnotify');
+
+  const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name));
+  assert.match(diagnosis.logText!, /fsnotify:\s+Can't dump that handle/);
+  assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+  await assertStillRunning(session, name);
+});
+
+test('preflight crun: inotify on /etc should work', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const probeFolder = buildProbe(t);
+  if (probeFolder === undefined) return;
+  const { session, podmanVersion } = opened;
+  const name = session.containerName('pf-inotify-etc');
+  await runProbe(session, name, probeFolder, ['inotify', '/etc']);
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'should-work', describeReport(report));
+  assertSucceeded(await checkpoint(session, podmanVersion, name));
+});
+
+// crun 1.21 bind-mounts /dev/null and the other device nodes from the host in a user namespace
+// without declaring them external to CRIU; runc declares them.
+for (const [runtime, verdict] of [['crun', 'will-fail'], ['runc', 'should-work']] as const) {
+  test(`preflight ${runtime}: user namespace ${verdict === 'will-fail' ? 'will fail' : 'should work'}`, testOptions, async (t) => {
+    const opened = await openEngineSession(t, 'trixie');
+    if (!opened) return;
+    const { session, podmanVersion } = opened;
+    const name = session.containerName(`pf-userns-${runtime}`);
+    await session.podman([...session.runArgs(name, runtime), '--uidmap', '0:100000:65536', '--gidmap', '0:100000:65536', session.stack.images.busybox]);
+    await session.waitForOutput(name, /^tick 1$/m);
+
+    const report = await preflight(session, name);
+    assert.equal(report.verdict, verdict, describeReport(report));
+    const result = await checkpoint(session, podmanVersion, name);
+    if (verdict === 'should-work') {
+      assertSucceeded(result);
+      return;
+    }
+    const finding = blockingFinding(report, 'external-mount');
+    assert.equal(finding.kbCode, 'external-mount.no-proper-root-mount');
+    const diagnosis = failedDiagnosis(result);
+    assert.match(diagnosis.logText!, /\/dev\/[a-z]+ doesn't have a proper root mount/);
+    assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+    await assertStillRunning(session, name);
+  });
+}
+
+// A stream socket connected to a listener that has not accepted it has no peer inode, and CRIU
+// 4.1.1 fails on it with "Dangling connection" unless it is shut down both ways.
+test('preflight crun: unaccepted unix connection will fail', testOptions, async (t) => {
+  const opened = await openEngineSession(t, 'trixie');
+  if (!opened) return;
+  const probeFolder = buildProbe(t);
+  if (probeFolder === undefined) return;
+  const { session, podmanVersion } = opened;
+  const socketFolder = `${probeFolder}/sock`;
+  await session.hostRun('mkdir', ['-p', socketFolder]);
+  const started = await session.hostRun('sh', ['-c', `${probeFolder}/probe unixlisten ${socketFolder}/s.sock >/dev/null 2>&1 & echo $!`]);
+  const listenerPid = started.stdout.trim();
+  assert.match(listenerPid, /^\d+$/);
+  // The trixie root has no kill program, so the shell's builtin stops the listener.
+  t.after(() => session.hostRun('sh', ['-c', `kill ${listenerPid}`]));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = await session.hostRun('sh', ['-c', `test -S ${socketFolder}/s.sock && echo yes || echo no`]);
+    if (probe.stdout.trim() === 'yes') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const name = session.containerName('pf-unix-dangling');
+  await runProbe(session, name, probeFolder, ['unixconnect', '/sock/s.sock'], ['-v', `${socketFolder}:/sock`]);
+
+  const report = await preflight(session, name);
+  assert.equal(report.verdict, 'will-fail', describeReport(report));
+  const finding = blockingFinding(report, 'unix-socket');
+  assert.equal(finding.kbCode, 'unix-socket.dangling-connection');
+
+  const diagnosis = failedDiagnosis(await checkpoint(session, podmanVersion, name));
+  assert.match(diagnosis.logText!, /unix: Dangling connection \d+/);
+  assert.equal(diagnosis.analysis.rootCause?.category, finding.category);
+  await assertStillRunning(session, name);
 });
