@@ -169,6 +169,16 @@ describe('preflightSummary', () => {
   it('reports should work', () => {
     assert.equal(preflightSummary(report({})), '✓ should work');
   });
+
+  it('marks an incomplete check', () => {
+    assert.equal(preflightSummary(report({ complete: false })), '✓ should work as far as checked');
+    assert.equal(preflightSummary({ ...needsLocks, complete: false }), '⚠ needs --file-locks as far as checked');
+  });
+
+  it('names inet sockets, not tcp', () => {
+    const udp: PreflightFinding = { ...gapFinding, check: 'inet-sockets', category: 'tcp', title: '1 UDP socket with CRIU 4.1.1 on Linux 6.18' };
+    assert.equal(preflightSummary(report({ verdict: 'will-fail', findings: [udp] })), '✗ will fail: inet sockets');
+  });
 });
 
 describe('preflightTooltipLine', () => {

@@ -68,8 +68,12 @@ function verdictSentence(report: PreflightReport): string {
   switch (report.verdict) {
     case 'will-fail':
       return 'CRIU will stop on the findings below. Fix them first, or checkpoint anyway to see the log.';
-    case 'needs-flags':
-      return `The checkpoint works with ${report.flags.map((flag) => `<code>${escapeHtml(podmanFlagOf(flag))}</code>`).join(' and ')}; the command below includes ${report.flags.length === 1 ? 'it' : 'them'}.`;
+    case 'needs-flags': {
+      const flags = report.flags.map((flag) => `<code>${escapeHtml(podmanFlagOf(flag))}</code>`).join(' and ');
+      const pronoun = report.flags.length === 1 ? 'it' : 'them';
+      const unchecked = report.skipped.length > 0 ? ' Some checks could not run (listed at the end).' : '';
+      return `The checkpoint works with ${flags}; the command below includes ${pronoun}.${unchecked}`;
+    }
     case 'should-work':
       return report.skipped.length > 0
         ? 'Nothing found stops the checkpoint, but some checks could not run (listed at the end).'

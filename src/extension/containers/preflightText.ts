@@ -138,14 +138,23 @@ export function groupTitle(group: FindingGroup): string {
  * `⚠ needs --file-locks` or `✗ will fail: mount-lookup`.
  */
 export function preflightSummary(report: PreflightReport): string {
+  const unchecked = report.complete === false ? ' as far as checked' : '';
   switch (report.verdict) {
     case 'should-work':
-      return '✓ should work';
+      return `✓ should work${unchecked}`;
     case 'needs-flags':
-      return `⚠ needs ${report.flags.map(podmanFlagOf).join(' ')}`;
+      return `⚠ needs ${report.flags.map(podmanFlagOf).join(' ')}${unchecked}`;
     case 'will-fail':
-      return `✗ will fail: ${unique(blockingFindings(report).map((finding) => finding.category)).join(', ')}`;
+      return `✗ will fail: ${unique(blockingFindings(report).map(rowLabel)).join(', ')}`;
   }
+}
+
+/**
+ * Returns the few words that name a blocking finding in a row: its category, except for inet
+ * sockets, whose category is `tcp` although UDP sockets fail the same way.
+ */
+function rowLabel(finding: PreflightFinding): string {
+  return finding.check === 'inet-sockets' ? 'inet sockets' : finding.category;
 }
 
 const VERDICT_ICONS: Record<PreflightVerdict, string> = {
