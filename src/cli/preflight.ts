@@ -297,13 +297,15 @@ export async function runPreflightCli(args: string[], io: PreflightCliIo): Promi
   }
 
   let report: PreflightReport;
+  const runner = io.runner ?? new ProcessRunner();
   try {
     const run = (signal: AbortSignal): Promise<PreflightReport> =>
-      (io.runPreflight ?? runPreflight)(io.runner ?? new ProcessRunner(), host, options.container, options.intent, { timeoutMs: 120_000, signal });
+      (io.runPreflight ?? runPreflight)(runner, host, options.container, options.intent, { timeoutMs: 120_000, signal });
     report = await (io.signal ? run(io.signal) : withSigint(run));
   } catch (error) {
     if (error instanceof CancelledError) {
       io.stderr('checkpoint-lens preflight: cancelled\n');
+      if (runner instanceof ProcessRunner) await runner.settleKills();
       return PREFLIGHT_EXIT.error;
     }
     const message = describeFailure(error, options.container, host);

@@ -72,6 +72,8 @@ const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
  */
 export class ProcessRunner implements CommandRunner {
   private readonly killGraceMs: number;
+  /** Process groups sent SIGTERM whose SIGKILL is still due, by process group id. */
+  private readonly pendingKills = new Map<number, { deadline: number; timer: NodeJS.Timeout; send: (signal: NodeJS.Signals) => boolean }>();
   private readonly env: Record<string, string> | undefined;
 
   constructor(
@@ -184,7 +186,30 @@ export class ProcessRunner implements CommandRunner {
       }
     };
     if (!send('SIGTERM')) return;
-    setTimeout(() => send('SIGKILL'), this.killGraceMs).unref();
+    // unref, so that a long-lived extension host never waits for it; a CLI about to exit calls
+    // settleKills() so that the SIGKILL is still sent.
+    const timer = setTimeout(() => {
+      this.pendingKills.delete(pid);
+      send('SIGKILL');
+    }, this.killGraceMs);
+    timer.unref();
+    this.pendingKills.set(pid, { deadline: Date.now() + this.killGraceMs, timer, send });
+  }
+
+  /**
+   * Waits out the grace time of every process group that was sent SIGTERM and sends SIGKILL to
+   * those groups. A program calls this before it exits after a cancellation, because the pending
+   * SIGKILL timers do not keep Node running and a child that ignores SIGTERM would survive.
+   */
+  async settleKills(): Promise<void> {
+    const latest = Math.max(0, ...[...this.pendingKills.values()].map((kill) => kill.deadline - Date.now()));
+    if (this.pendingKills.size === 0) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, latest));
+    for (const [pid, kill] of this.pendingKills) {
+      clearTimeout(kill.timer);
+      this.pendingKills.delete(pid);
+      kill.send('SIGKILL');
+    }
   }
 }
 

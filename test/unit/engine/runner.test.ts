@@ -200,6 +200,27 @@ describe('ProcessRunner', () => {
     await waitFor(() => liveGroupMembers(leader).length === 0, 'every process of the group to exit');
   });
 
+  test('settleKills sends SIGKILL to a group that ignores SIGTERM', async () => {
+    const controller = new AbortController();
+    const runner = new ProcessRunner(recordingLogger(), { killGraceMs: 300 });
+    let leader = 0;
+    const running = runner.run(['sh', '-c', 'trap "" TERM; echo $$; sleep 100 & sleep 100'], {
+      signal: controller.signal,
+      onStdout: (chunk) => {
+        leader ||= Number.parseInt(chunk, 10);
+      },
+    });
+    await waitFor(() => leader > 0 && liveGroupMembers(leader).length >= 3, 'sh and both sleeps to start');
+
+    controller.abort();
+    const started = Date.now();
+    await runner.settleKills();
+
+    assert.ok(Date.now() - started >= 250, `settleKills returned after ${Date.now() - started} ms, before the grace time`);
+    await waitFor(() => liveGroupMembers(leader).length === 0, 'every process of the group to exit', 1_000);
+    assert.ok((await rejection(running)) instanceof CancelledError);
+  });
+
   test('timeout kills the group and reports it', async () => {
     const error = await rejection(new ProcessRunner(recordingLogger(), { killGraceMs: 200 }).run(['sh', '-c', 'sleep 100 & sleep 100'], { timeoutMs: 200 }));
     assert.ok(error instanceof TimedOutError);
