@@ -202,9 +202,9 @@ export class ProcessRunner implements CommandRunner {
    * SIGKILL timers do not keep Node running and a child that ignores SIGTERM would survive.
    */
   async settleKills(): Promise<void> {
-    const latest = Math.max(0, ...[...this.pendingKills.values()].map((kill) => kill.deadline - Date.now()));
+    const remainingMs = Math.max(0, ...[...this.pendingKills.values()].map((kill) => kill.deadline - Date.now()));
     if (this.pendingKills.size === 0) return;
-    await new Promise<void>((resolve) => setTimeout(resolve, latest));
+    await new Promise<void>((resolve) => setTimeout(resolve, remainingMs));
     for (const [pid, kill] of this.pendingKills) {
       clearTimeout(kill.timer);
       this.pendingKills.delete(pid);
