@@ -8,6 +8,7 @@ import type { Check } from './finding';
 import { buildContext, type ContextSinks } from './context';
 import { configFileToEdit } from './criuConfig';
 import { orderFixes } from './fixOrder';
+import type { Fix } from '../types';
 import { PREFLIGHT_REPORT_VERSION, type FindingVerdict, type PreflightFinding, type PreflightFlag, type PreflightInput, type PreflightReport, type PreflightVerdict } from './types';
 
 export * from './types';
@@ -20,6 +21,15 @@ export const PODMAN_FLAGS: Record<PreflightFlag, string> = {
 };
 
 const VERDICT_ORDER: Record<FindingVerdict, number> = { blocks: 0, 'needs-flag': 1, fine: 2 };
+
+/**
+ * Puts the container's name into a fix's command in place of the knowledge base's `<container>`.
+ * podman 5.4.2 accepts only names that match [a-zA-Z0-9][a-zA-Z0-9_.-]* (NameRegex of
+ * containers/common), so the name needs no shell quoting.
+ */
+function withContainerName(fix: Fix, name: string): Fix {
+  return fix.command?.includes('<container>') ? { ...fix, command: fix.command.replaceAll('<container>', name) } : fix;
+}
 
 function overallVerdict(findings: PreflightFinding[]): PreflightVerdict {
   if (findings.some((finding) => finding.verdict === 'blocks')) return 'will-fail';
@@ -68,7 +78,7 @@ export function runChecks(input: PreflightInput, checks: readonly Check[] = CHEC
   const ctx = buildContext(input, sinks);
   const findings: PreflightFinding[] = [];
   for (const check of checks) findings.push(...check.run(ctx));
-  for (const finding of findings) finding.fixes = orderFixes(finding.fixes, input);
+  for (const finding of findings) finding.fixes = orderFixes(finding.fixes, input).map((fix) => withContainerName(fix, input.container.name));
   findings.sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict]);
 
   const flags: PreflightFlag[] = [];

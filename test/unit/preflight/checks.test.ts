@@ -98,6 +98,12 @@ describe('preflight on the recorded process', () => {
     assert.equal(finding.evidence[2].fd, 16);
   });
 
+  test('fix commands name the container', () => {
+    const commands = findingOf(report, 'file-locks').fixes.flatMap((fix) => (fix.command ? [fix.command] : []));
+    assert.ok(commands.includes('podman container checkpoint --file-locks holder'), commands.join(' / '));
+    assert.ok(commands.every((command) => !command.includes('<container>')), commands.join(' / '));
+  });
+
   test('ghost file over 1 MiB blocks, counted once', () => {
     const finding = findingOf(report, 'ghost-files');
     assert.equal(finding.verdict, 'blocks');
