@@ -16,7 +16,7 @@ import { describeCommand } from './snapshot';
 import { PODMAN_FLAGS } from '../model/preflight';
 import type { PreflightFinding, PreflightIntent, PreflightReport, PreflightVerdict } from '../model/preflight/types';
 import { HOST_OPTIONS, HOST_OPTIONS_HELP, HostOptionError, type HostOptionValues, type HostsEnvironment, resolveHost } from './hosts';
-import { escapeControls, escapeLines } from './terminalText';
+import { escapeControls, escapeLines, wrapWords } from './terminalText';
 
 export const PREFLIGHT_USAGE = `Usage: checkpoint-lens preflight --container NAME [--host NAME | --host-prefix-json JSON]
                                  [--export] [--pre-checkpoint] [--leave-running] [--json]
@@ -77,20 +77,7 @@ const EVIDENCE_LIMIT = 8;
 
 /** Wraps `text` at WIDTH columns; control characters in it are escaped first, so a newline or tab stays visible. */
 function wrap(text: string, indent: string, hangingIndent = indent): string[] {
-  const lines: string[] = [];
-  let prefix = indent;
-  let current = '';
-  for (const word of escapeControls(text).split(/\s+/).filter(Boolean)) {
-    if (current && prefix.length + current.length + 1 + word.length > WIDTH) {
-      lines.push(prefix + current);
-      prefix = hangingIndent;
-      current = word;
-    } else {
-      current = current ? `${current} ${word}` : word;
-    }
-  }
-  if (current) lines.push(prefix + current);
-  return lines;
+  return wrapWords(escapeControls(text), WIDTH, indent, hangingIndent);
 }
 
 const EXPORT_PLACEHOLDER = '--export=<file>';

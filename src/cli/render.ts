@@ -1,7 +1,7 @@
 import { criuSourceUrl } from '../model/criuSource';
 import { verdictOf } from '../model/report';
 import type { Analysis } from '../model/types';
-import { escapeControls, escapeLines } from './terminalText';
+import { escapeControls, escapeLines, wrapWords } from './terminalText';
 
 const WIDTH = 100;
 
@@ -12,18 +12,9 @@ const WIDTH = 100;
 function wrap(text: string, indent: string, hangingIndent = indent): string {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
-    let prefix = indent;
-    let current = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (current && prefix.length + current.length + 1 + word.length > WIDTH) {
-        lines.push(prefix + current);
-        prefix = hangingIndent;
-        current = word;
-      } else {
-        current = current ? `${current} ${word}` : word;
-      }
-    }
-    lines.push(prefix + current);
+    const wrapped = wrapWords(paragraph, WIDTH, indent, hangingIndent);
+    // An empty paragraph keeps its line, as a blank line with the indent.
+    lines.push(...(wrapped.length > 0 ? wrapped : [indent]));
   }
   return lines.join('\n');
 }

@@ -33,3 +33,24 @@ export function escapeLines(text: string): string {
     .map((line) => escapeControls(line))
     .join('\n');
 }
+
+/**
+ * Wraps one paragraph at `width` columns, with `indent` before its first line and `hangingIndent`
+ * before the lines that continue it. Returns no lines for a paragraph without words.
+ */
+export function wrapWords(paragraph: string, width: number, indent: string, hangingIndent = indent): string[] {
+  const lines: string[] = [];
+  let prefix = indent;
+  let current = '';
+  for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+    if (current && prefix.length + current.length + 1 + word.length > width) {
+      lines.push(prefix + current);
+      prefix = hangingIndent;
+      current = word;
+    } else {
+      current = current ? `${current} ${word}` : word;
+    }
+  }
+  if (current) lines.push(prefix + current);
+  return lines;
+}
