@@ -32,3 +32,8 @@ export function makeFinding(ctx: CheckContext, check: string, spec: FindingSpec)
   if (finding.kbCode === undefined) delete finding.kbCode;
   return finding;
 }
+
+/** Returns a count with its noun, adding "s" to the noun unless the count is 1: `2 deleted files`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -5,7 +5,7 @@
  * io_uring and BPF maps have their own checks.
  */
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence } from '../types';
 
 const SUPPORTED = new Set([
@@ -36,7 +36,7 @@ export const anonInodesCheck: Check = {
       makeFinding(ctx, 'anon-inodes', {
         category: 'device-file',
         verdict: 'blocks',
-        title: `${evidence.length} fd${evidence.length === 1 ? '' : 's'} of a kind CRIU cannot dump`,
+        title: `${plural(evidence.length, 'fd')} of a kind CRIU cannot dump`,
         detail: `CRIU dumps eventfd, epoll, inotify, fanotify, signalfd, timerfd, pidfd and BPF map fds, and fails on other anonymous inodes such as ${first}.`,
         evidence,
         kbCode: 'device-file.unsupported-anon-inode',

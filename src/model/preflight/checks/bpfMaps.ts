@@ -5,7 +5,7 @@
  */
 import { type FdinfoBlock, parseFdinfo } from '../../procfs/fdinfo';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence, PreflightFinding } from '../types';
 
 const SUPPORTED_MAP_TYPES = new Set(['1', '2']);
@@ -39,7 +39,7 @@ export const bpfMapsCheck: Check = {
         makeFinding(ctx, 'bpf-maps', {
           category: 'bpf',
           verdict: 'blocks',
-          title: `${unsupported.length} BPF map${unsupported.length === 1 ? '' : 's'} of a type CRIU cannot dump`,
+          title: `${plural(unsupported.length, 'BPF map')} of a type CRIU cannot dump`,
           detail: 'CRIU dumps only hash and array BPF maps (map_type 1 and 2); for other types, or a map whose type is unknown here, it fails with "CRIU does not currently support dumping BPF map type".',
           evidence: unsupported,
           kbCode: 'bpf.unsupported-map-type',
@@ -52,7 +52,7 @@ export const bpfMapsCheck: Check = {
         makeFinding(ctx, 'bpf-maps', {
           category: 'bpf',
           verdict: 'fine',
-          title: `${supported.length} hash or array BPF map${supported.length === 1 ? '' : 's'}`,
+          title: `${plural(supported.length, 'hash or array BPF map')}`,
           detail: 'CRIU dumps hash and array BPF maps, but only when it was built with libbpf; a build without it fails with "Can\'t dump file N of that type (anon bpf-map)". The preflight cannot see how CRIU was built.',
           evidence: supported,
         }),

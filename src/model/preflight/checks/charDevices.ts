@@ -8,7 +8,7 @@
  * /dev names, and a device under another name is reported as unclassified in `skipped`.
  */
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence } from '../types';
 
 /** Devices CRIU dumps: the memory devices, terminals, tun and autofs. */
@@ -49,7 +49,7 @@ export const charDevicesCheck: Check = {
       makeFinding(ctx, 'char-devices', {
         category: 'device-file',
         verdict: 'blocks',
-        title: `${evidence.length} device file${evidence.length === 1 ? '' : 's'} CRIU cannot dump`,
+        title: `${plural(evidence.length, 'device file')} CRIU cannot dump`,
         detail: `CRIU dumps memory devices, terminals, tun and autofs, and fails on other character devices. Open here: ${[...whats].join('; ')}.`,
         evidence,
         kbCode: 'device-file.unsupported-char-device',

@@ -8,7 +8,7 @@
  */
 import { parseMountinfo } from '../../procfs/mountinfo';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence } from '../types';
 
 export const deviceBindMountsCheck: Check = {
@@ -29,7 +29,7 @@ export const deviceBindMountsCheck: Check = {
       makeFinding(ctx, 'device-bind-mounts', {
         category: 'external-mount',
         verdict: 'blocks',
-        title: `${evidence.length} device node${evidence.length === 1 ? '' : 's'} bind-mounted from the host's /dev`,
+        title: `${plural(evidence.length, 'device node')} bind-mounted from the host's /dev`,
         detail: `crun bind-mounts host device nodes into /dev when the container has a user namespace (--uidmap, --userns), and it does not declare these mounts external to CRIU, so the dump fails with "${last.mountId}:.${last.mountPoint} doesn't have a proper root mount". runc declares them, so the same container under runc (podman run --runtime runc) can be checkpointed; so can one without a user namespace.`,
         evidence,
         fixes: [

@@ -6,7 +6,7 @@
  */
 import type { CheckContext } from '../context';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import { type FileLock, parseLockLine, parseLocks } from '../proc/locks';
 import type { Evidence, PreflightFinding } from '../types';
 
@@ -85,7 +85,7 @@ export const fileLocksCheck: Check = {
         makeFinding(ctx, 'file-locks', {
           category: 'file-locks',
           verdict: 'blocks',
-          title: `${unknown.length} lock${unknown.length === 1 ? '' : 's'} of a kind CRIU does not know`,
+          title: `${plural(unknown.length, 'lock')} of a kind CRIU does not know`,
           detail: `CRIU 4.1.1 knows FLOCK, POSIX, OFDLCK and LEASE entries and fails on others ("Unknown file lock"): ${[...new Set(unknown.map((item) => item.lock.kind))].join(', ')}.`,
           evidence: unknown.map((item) => item.evidence),
         }),
@@ -98,7 +98,7 @@ export const fileLocksCheck: Check = {
           category: 'file-locks',
           verdict: 'needs-flag',
           flag: 'fileLocks',
-          title: `${known.length} file lock${known.length === 1 ? '' : 's'}${leases > 0 ? ` (${leases} lease${leases === 1 ? '' : 's'})` : ''} held`,
+          title: `${plural(known.length, 'file lock')}${leases > 0 ? ` (${plural(leases, 'lease')})` : ''} held`,
           detail: `CRIU dumps file locks${leases > 0 ? ' and leases' : ''} only with --file-locks and otherwise fails with "Some file locks are hold by dumping tasks!". On restore the locks are taken again, which fails when another process holds a conflicting lock on the same file by then.`,
           evidence: known.map((item) => item.evidence),
           kbCode: 'file-locks.option-required',

@@ -17,7 +17,7 @@ import { parseMountinfo } from '../../procfs/mountinfo';
 import type { Snapshot } from '../../procfs/snapshot';
 import type { ProcessView } from '../context';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence, PreflightFinding } from '../types';
 
 /** The folders CRIU 4.1.1 scans for an inode whose handle it cannot open (`hints` in criu/irmap.c), recursively. */
@@ -145,7 +145,7 @@ export const fsnotifyCheck: Check = {
       for (const entry of notifyFds) {
         const counted = marks.get(entry.fd);
         const kind = entry.target.includes('fanotify') ? 'fanotify' : 'inotify';
-        const summary = counted ? `${counted.inode.length} inode mark${counted.inode.length === 1 ? '' : 's'}${counted.mount > 0 ? `, ${counted.mount} mount marks` : ''}${counted.other > 0 ? `, ${counted.other} other marks` : ''}` : 'marks unknown (no fdinfo)';
+        const summary = counted ? `${plural(counted.inode.length, 'inode mark')}${counted.mount > 0 ? `, ${counted.mount} mount marks` : ''}${counted.other > 0 ? `, ${counted.other} other marks` : ''}` : 'marks unknown (no fdinfo)';
         if (counted) unsavedMarks += counted.other;
         const item: Evidence = { text: `pid ${process.pid} fd ${entry.fd} -> ${entry.target}: ${summary}`, pid: process.pid, fd: entry.fd, source: { file: file(entry.fd) } };
         if (counted?.firstLine !== undefined) item.source = { file: file(entry.fd), line: counted.firstLine };
@@ -190,7 +190,7 @@ export const fsnotifyCheck: Check = {
       makeFinding(ctx, 'fsnotify', {
         category: 'fsnotify',
         verdict: 'fine',
-        title: `${evidence.length} inotify/fanotify fd${evidence.length === 1 ? '' : 's'}`,
+        title: `${plural(evidence.length, 'inotify/fanotify fd')}`,
         detail: `CRIU saves inotify and fanotify marks as file handles and reopens each watched inode by handle during the dump. A watch on a file that is deleted by then fails with "Handle … cannot be opened".${unsavedMarks > 0 ? ` ${unsavedMarks} mark${unsavedMarks === 1 ? ' is' : 's are'} neither an inode nor a mount mark (a fanotify filesystem mark), which CRIU does not save, so it is missing after restore.` : ''}`,
         evidence,
       }),

@@ -9,7 +9,7 @@ import { parseMaps } from '../../procfs/maps';
 import { configFilesFor, configValue, parseCriuSize } from '../criuConfig';
 import type { CheckContext } from '../context';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence, PreflightFinding } from '../types';
 import { olderThan } from '../versions';
 
@@ -113,7 +113,7 @@ export const ghostFilesCheck: Check = {
         makeFinding(ctx, 'ghost-files', {
           category: 'ghost-file',
           verdict: 'blocks',
-          title: `${large.length} deleted file${large.length === 1 ? '' : 's'} larger than the ghost limit`,
+          title: `${plural(large.length, 'deleted file')} larger than the ghost limit`,
           detail: `CRIU copies deleted files that are still open or mapped into the checkpoint, up to the ghost limit of ${limitText}; the largest here is ${largest.path} at ${sizeText(largest.size!, limit)}. Raise ghost-limit in the CRIU configuration file the runtime reads, as the CRIU configuration section of this report shows, or close the file before the checkpoint.`,
           evidence: large.flatMap((ghost) => ghost.evidence),
           kbCode: 'ghost-file.size-over-limit',
@@ -126,7 +126,7 @@ export const ghostFilesCheck: Check = {
         makeFinding(ctx, 'ghost-files', {
           category: 'ghost-file',
           verdict: 'fine',
-          title: `${small.length} deleted file${small.length === 1 ? '' : 's'} within the ghost limit`,
+          title: `${plural(small.length, 'deleted file')} within the ghost limit`,
           detail: `CRIU copies these deleted files into the checkpoint; each is within the ghost limit of ${limitText}.`,
           evidence: small.flatMap((ghost) => ghost.evidence),
         }),

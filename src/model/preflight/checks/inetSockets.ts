@@ -12,7 +12,7 @@
  */
 import type { CheckContext } from '../context';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import { type InetProtocol, type InetSocket, parseInetTable } from '../proc/netInet';
 import type { Evidence, NetNamespaceTables, PreflightFinding } from '../types';
 import { atLeast, kernelRelease, olderThan } from '../versions';
@@ -109,7 +109,7 @@ export const inetSocketsCheck: Check = {
           category: 'tcp',
           verdict: 'needs-flag',
           flag: 'tcpEstablished',
-          title: `${connected.length} established TCP connection${connected.length === 1 ? '' : 's'}`,
+          title: `${plural(connected.length, 'established TCP connection')}`,
           detail: 'CRIU saves a connected TCP socket with the kernel\'s TCP repair mode only when asked with --tcp-established; without it the dump fails with "Connected TCP socket, consider using --tcp-established option". Restore needs the flag too, and the same IP addresses.',
           evidence: connected.map((item) => item.evidence),
           kbCode: 'tcp.established-needs-option',
@@ -136,7 +136,7 @@ export const inetSocketsCheck: Check = {
         makeFinding(ctx, 'inet-sockets', {
           category: 'tcp',
           verdict: 'fine',
-          title: `${listening.length} listening TCP socket${listening.length === 1 ? '' : 's'}`,
+          title: `${plural(listening.length, 'listening TCP socket')}`,
           detail: 'CRIU dumps a listening socket and binds it again on restore; it needs no flag.',
           evidence: listening.map((item) => item.evidence),
         }),
@@ -147,7 +147,7 @@ export const inetSocketsCheck: Check = {
         makeFinding(ctx, 'inet-sockets', {
           category: 'tcp',
           verdict: 'fine',
-          title: `${udp.length} UDP socket${udp.length === 1 ? '' : 's'}`,
+          title: `${plural(udp.length, 'UDP socket')}`,
           detail: 'CRIU dumps UDP sockets without a flag; it drops their queued datagrams and fails only on a datagram being assembled with UDP_CORK, which /proc does not show.',
           evidence: udp.map((item) => item.evidence),
         }),

@@ -1,6 +1,6 @@
 /** io_uring instances: CRIU 4.1.1 has no dump code for `anon_inode:[io_uring]` (criu/files.c). */
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence } from '../types';
 
 export const IO_URING_TARGET = 'anon_inode:[io_uring]';
@@ -20,7 +20,7 @@ export const ioUringCheck: Check = {
       makeFinding(ctx, 'io-uring', {
         category: 'io-uring',
         verdict: 'blocks',
-        title: `${evidence.length} io_uring instance${evidence.length === 1 ? '' : 's'}`,
+        title: `${plural(evidence.length, 'io_uring instance')}`,
         detail: 'CRIU cannot dump io_uring instances and fails with "Can\'t dump file N of that type (anon [io_uring])". The application has to run without io_uring (many runtimes have a switch, e.g. an environment variable) to be checkpointed.',
         evidence,
         kbCode: 'io-uring.unsupported-fd',

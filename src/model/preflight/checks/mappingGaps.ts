@@ -9,7 +9,7 @@ import { parseMaps } from '../../procfs/maps';
 import type { Fix } from '../../types';
 import type { CheckContext, ProcessView } from '../context';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence, PreflightFinding } from '../types';
 
 /** CRIU's fd number for a file that is mapped, not open (MAPPING_FD of src/model/procfs/logLink.ts). */
@@ -77,7 +77,7 @@ function groupFinding(ctx: CheckContext, group: GapGroup): PreflightFinding {
   const finding = makeFinding(ctx, 'mapping-gaps', {
     category: 'mount-lookup',
     verdict: 'blocks',
-    title: `${count} file${count === 1 ? '' : 's'} in ${WHERE_TEXT[gap.where]}`,
+    title: `${plural(count, 'file')} in ${WHERE_TEXT[gap.where]}`,
     detail: `${sentence(gap.ownerText)}. ${sentence(gap.reason)}. CRIU finds no such mount in the container's mount namespace and stops at the first of these files, e.g. with "${message}".${guessed ? ' Some mounts were chosen by device and path because no mount id was readable, so they may be wrong.' : ''}${gap.verdict ? ` ${gap.verdict}` : ''}`.replace(/\s+/g, ' '),
     evidence: group.evidence,
     kbCode,

@@ -4,7 +4,7 @@
  */
 import { parseMaps } from '../../procfs/maps';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import type { Evidence } from '../types';
 import { olderThan } from '../versions';
 
@@ -32,7 +32,7 @@ export const memfdCheck: Check = {
       makeFinding(ctx, 'memfd', {
         category: 'memfd',
         verdict: tooOld ? 'blocks' : 'fine',
-        title: `${evidence.length} memfd file${evidence.length === 1 ? '' : 's'} open or mapped`,
+        title: `${plural(evidence.length, 'memfd file')} open or mapped`,
         detail: tooOld
           ? `CRIU ${ctx.input.host.criuVersion} predates memfd support (CRIU ${CRIU_WITH_MEMFD}) and handles a memfd as a deleted file, which fails for one larger than the ghost file limit.`
           : 'CRIU saves memfd contents and seals in the checkpoint and creates them again on restore.',

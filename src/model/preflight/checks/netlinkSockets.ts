@@ -5,7 +5,7 @@
  * /proc shows only the first 32 groups, so the groups above 32 cannot be checked.
  */
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import { type NetlinkSocket, parseNetlinkTable } from '../proc/netlink';
 import type { Evidence, PreflightFinding } from '../types';
 
@@ -78,7 +78,7 @@ export const netlinkSocketsCheck: Check = {
         makeFinding(ctx, 'netlink-sockets', {
           category: 'netlink',
           verdict: 'fine',
-          title: `${fine.length} netlink socket${fine.length === 1 ? '' : 's'}`,
+          title: `${plural(fine.length, 'netlink socket')}`,
           detail: 'CRIU dumps netlink sockets of any protocol with their port id and first 32 groups. /proc shows only the first 32 groups, so a subscription above group 32, which CRIU refuses, is not visible here.',
           evidence: fine.flatMap((item) => item.evidence),
         }),

@@ -6,7 +6,7 @@
  * container does not show.
  */
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import { parseStatus } from '../proc/status';
 import type { Evidence } from '../types';
 
@@ -26,7 +26,7 @@ export const seccompCheck: Check = {
       const status = parseStatus(text);
       ctx.reportIssues(`/proc/${process.pid}/status`, status.issues);
       if (status.seccomp === undefined || status.seccomp === 0) continue;
-      const filters = status.seccompFilters === undefined ? '' : `, ${status.seccompFilters} filter${status.seccompFilters === 1 ? '' : 's'}`;
+      const filters = status.seccompFilters === undefined ? '' : `, ${plural(status.seccompFilters, 'filter')}`;
       evidence.push({ text: `pid ${process.pid}: Seccomp ${status.seccomp} (${MODES[status.seccomp] ?? 'unknown'})${filters}`, pid: process.pid, source: { file: `/proc/${process.pid}/status`, line: status.lines.Seccomp } });
     }
     if (evidence.length === 0) return [];

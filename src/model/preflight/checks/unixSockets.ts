@@ -15,7 +15,7 @@
 import { configFilesFor, configValue, DEFAULT_CONF } from '../criuConfig';
 import type { CheckContext } from '../context';
 import type { Check } from '../finding';
-import { makeFinding } from '../finding';
+import { makeFinding, plural } from '../finding';
 import { parseSsUnix, parseUnixTable, type UnixPeer, type UnixSocket } from '../proc/netUnix';
 import type { Evidence, NetNamespaceTables, PreflightFinding } from '../types';
 
@@ -116,10 +116,6 @@ function checkNamespace(ctx: CheckContext, tables: NetNamespaceTables, extUnixSk
     outside.push({ outcome: outcomeOf(peer, extUnixSk), socket, peer, evidence });
   }
   return outside;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 export const unixSocketsCheck: Check = {
