@@ -145,7 +145,9 @@ function loadLog(path: string): GapLog {
 
 function describeGap(gap: Gap): string {
   const path = gap.path === null ? null : escapeControls(gap.path);
-  const subject = gap.kind === 'fd' ? `fd ${gap.fd ?? '?'} ${path ?? '(target unknown)'}` : gap.kind === 'mapping' ? `mapping of ${path}` : `${gap.kind} ${path}`;
+  let subject = `${gap.kind} ${path}`;
+  if (gap.kind === 'fd') subject = `fd ${gap.fd ?? '?'} ${path ?? '(target unknown)'}`;
+  if (gap.kind === 'mapping') subject = `mapping of ${path}`;
   const ranges = gap.ranges && gap.ranges.length > 0 ? ` (${gap.ranges.length} ${gap.ranges.length === 1 ? 'range' : 'ranges'}, first ${gap.ranges[0]})` : '';
   const mount = gap.mntId === null ? 'mount id unknown' : `mount ${gap.mntId}${gap.fallback ? ' (guessed from device and path)' : ` (from ${gap.mntIdSource})`}`;
   const lines = [`${subject}${ranges}`, `  where: ${gap.where}, ${mount}${gap.deleted ? ', file deleted' : ''}`, `  why: ${escapeControls(gap.reason)}`, `  owner: ${escapeControls(gap.ownerText)}`];

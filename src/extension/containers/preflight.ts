@@ -275,7 +275,9 @@ export class PreflightController implements PreflightResults, vscode.Disposable 
       ...(range ? { focusMapping: range } : {}),
       live: { container: record.report.container.name, host: hostName, ...(record.report.container.runtime ? { runtime: record.report.container.runtime } : {}) },
     };
-    const focus = range !== undefined ? `the mapping ${range}` : fd !== undefined ? `fd ${fd}` : 'a mount';
+    let focus = 'a mount';
+    if (fd !== undefined) focus = `fd ${fd}`;
+    if (range !== undefined) focus = `the mapping ${range}`;
     this.services.log.info(`Opening Mounts and Mappings of ${record.report.container.name} for ${focus}`);
     await vscode.commands.executeCommand(GAPS_COMMANDS.showFromSnapshot, argument);
   }
