@@ -60,7 +60,7 @@ export class MountTree {
     this.element.setAttribute('indent-guides', 'onHover');
 
     // vscode-tree opens a node on click, ArrowRight and Enter by setting its `open` property.
-    // The property is reflected to the attribute, so this observer sees every opening.
+    // The property is reflected to the attribute, so this observer receives every opening.
     new MutationObserver((records) => {
       for (const record of records) {
         const item = record.target as TreeItemElement;

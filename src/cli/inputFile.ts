@@ -34,7 +34,7 @@ function describeFileType(stats: { isFIFO(): boolean; isCharacterDevice(): boole
 
 /**
  * Reads a regular file as UTF-8. `option` names the command-line option in messages, `expected`
- * says what the file should be, e.g. "/proc/PID/maps of the container process". Files in /proc
+ * describes what the file should be, e.g. "/proc/PID/maps of the container process". Files in /proc
  * report size 0, so the limit is checked on the bytes read, not on the size from stat.
  */
 export function readInputFile(path: string, option: string, expected: string, maxBytes = MAX_INPUT_BYTES): string {

@@ -297,7 +297,7 @@ export interface CollectTarget {
 /**
  * Explains why the first process of the walk could not be read. mountinfo is readable for any
  * process that exists, while maps needs ptrace read access (PTRACE_MODE_READ), so which of the
- * two failed tells a missing process from a protected one.
+ * two failed distinguishes a missing process from a protected one.
  */
 function describeUnreadableFirst(parts: ProcessParts | undefined, problems: string[], target: CollectTarget | undefined): string {
   const pid = target?.pid ?? parts?.pid;

@@ -466,7 +466,8 @@ describe('preflightReportHtml', () => {
   it('groups findings by verdict in order', () => {
     const blocks = page.indexOf('Blocks the checkpoint (2)');
     const needs = page.indexOf('Needs a flag (1)');
-    assert.ok(blocks > 0 && needs > blocks, `groups out of order: blocks at ${blocks}, needs at ${needs}`);
+    assert.ok(blocks > 0, `no 'Blocks the checkpoint (2)' group in the page`);
+    assert.ok(needs > blocks, `groups out of order: blocks at ${blocks}, needs at ${needs}`);
   });
 
   it('escapes host text', () => {

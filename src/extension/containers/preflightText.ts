@@ -195,7 +195,7 @@ export function choicesWithPreflight(choices: readonly FlagChoice[], report: Pre
   });
 }
 
-/** Returns the flags the preflight asks for that the host's podman does not offer in `choices`. */
+/** Returns the flags the preflight requests that the host's podman does not offer in `choices`. */
 export function missingPreflightFlags(choices: readonly FlagChoice[], report: PreflightReport): string[] {
   const offered = new Set<string>(choices.map((choice) => choice.option));
   return report.flags.filter((flag) => !offered.has(flag)).map(podmanFlagOf);
@@ -248,7 +248,7 @@ export function plainText(text: string): string {
     .join('');
 }
 
-/** One line for a preflight that could not run, after which the checkpoint continues as usual. */
+/** Builds the one line shown for a preflight that could not run, after which the checkpoint continues as usual. */
 export function preflightFailedLine(containerName: string, reason: string): string {
   const firstLine = reason.split('\n', 1)[0].trim();
   return `The preflight of ${containerName} could not run (${firstLine}); checkpointing without it.`;

@@ -12,7 +12,7 @@ export const GAPS_VIEW_TYPE = 'checkpointLens.gaps';
 export type ReadyMessage = Extract<WebviewMessage, { type: 'ready' }>;
 
 /**
- * What the show commands return: the panel's title and the webview's first `ready` message. `ready`
+ * Result of the show commands: the panel's title and the webview's first `ready` message. `ready`
  * rejects with the message the panel shows when its input cannot be read or analysed.
  */
 export interface GapsPanelHandle {

@@ -147,7 +147,7 @@ export type FindingVerdict = 'blocks' | 'needs-flag' | 'fine';
 /** Checkpoint options the preflight can ask for; the keys of the engine's CheckpointOptions. */
 export type PreflightFlag = 'tcpEstablished' | 'fileLocks';
 
-/** Where a finding's evidence sits. */
+/** Location of a finding's evidence. */
 export interface Evidence {
   /** One line of text a person reads, e.g. `pid 12 fd 3 -> socket:[4711] 127.0.0.1:8080 -> 127.0.0.1:41234 ESTABLISHED`. */
   text: string;

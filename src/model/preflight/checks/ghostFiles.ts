@@ -29,7 +29,7 @@ function isGhostPath(path: string): boolean {
   return path.startsWith('/') && !path.startsWith('/memfd:') && !path.startsWith('/SYSV') && path !== '/dev/zero';
 }
 
-/** The ghost limit CRIU uses for this container's runtime, and the file that sets it. */
+/** Returns the ghost limit CRIU uses for this container's runtime, and the file that sets it. */
 export function ghostLimit(ctx: CheckContext): { limit: number; source: string } {
   const files = configFilesFor(ctx.input);
   const configs = ctx.input.criuConfigs ?? {};

@@ -1,7 +1,7 @@
 /**
- * `--pre-checkpoint` needs the kernel's soft-dirty memory tracking. podman 5.4.2 asks CRIU first
+ * `--pre-checkpoint` needs the kernel's soft-dirty memory tracking. podman 5.4.2 queries CRIU first
  * (cmd/podman/containers/checkpoint.go) and stops with "system (architecture/kernel/CRIU) does not
- * support memory tracking" when CRIU says no. When that check passes, the runtime asks CRIU again
+ * support memory tracking" when CRIU says no. When that check passes, the runtime queries CRIU again
  * over RPC and stops: crun 1.21 with "memory tracking not supported. Please check CRIU logfile
  * DIR/dump.log" (src/libcrun/criu.c), runc 1.1.15 with "CRIU is missing features"
  * (libcontainer/container_linux.go).
